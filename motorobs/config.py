@@ -1,0 +1,151 @@
+"""One typed configuration for the whole pipeline.
+
+Every threshold a metric or a pipeline stage uses lives here, with its unit, so that a
+result can be reproduced from the configuration recorded in its provenance. Lengths called
+"body units" are multiples of the infant's shoulder width measured in the same frame
+(see :mod:`motorobs.signals.body_frame`); times are in seconds; angles in degrees.
+
+The metric thresholds are documented next to the metrics in ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PoseConfig:
+    """Landmark estimation (MediaPipe Tasks) settings."""
+
+    model_dir: Path | None = None
+    """Folder holding the ``.task`` bundles. ``None``: ``MOTOROBS_MODEL_DIR``, then the cache."""
+    pose_model: str = "pose_landmarker_full.task"
+    hand_model: str = "hand_landmarker.task"
+    max_people: int = 2
+    """People the pose model may find per frame; the infant is chosen among them."""
+    max_hands: int = 4
+    """Hands the hand model may find per frame (infant's and adults')."""
+    min_detection_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    analysis_fps: float | None = None
+    """Analyse at most this many frames per second (frames are skipped evenly). ``None``: all."""
+    hand_match_max_dist: float = 0.6
+    """A detected hand is the infant's only if its wrist lies within this many of the
+    infant's shoulder widths of the infant's pose wrist."""
+
+
+@dataclass(frozen=True)
+class SignalConfig:
+    """Cleaning of landmark trajectories before metrics."""
+
+    min_visibility: float = 0.5
+    """Landmarks with MediaPipe visibility below this are treated as missing."""
+    max_gap_s: float = 0.33
+    """Gaps up to this long are interpolated; longer gaps stay missing."""
+    lowpass_hz: float = 5.0
+    """Zero-phase Butterworth low-pass cut-off frequency (Hz)."""
+    lowpass_order: int = 2
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    """Thresholds of the motor metrics (see docs/metrics.md)."""
+
+    min_coverage: float = 0.5
+    """A metric seeing less than this share of its relevant time reports
+    ``insufficient_data`` instead of a value."""
+    min_valid_s: float = 2.0
+    """...and it needs at least this many seconds of usable data."""
+    midline_margin: float = 0.10
+    """Midline crossing: the hand must go beyond this lateral margin (body units) on the
+    other side of the midline."""
+    midline_min_duration_s: float = 0.2
+    """Midline crossing: minimum time spent beyond the margin on the other side."""
+    hands_together_midline: float = 0.35
+    """Hands together: each hand within this lateral distance (body units) of the midline."""
+    hands_together_distance: float = 0.5
+    """Hands together: the two hands within this distance (body units) of each other."""
+    reach_min_speed: float = 0.4
+    """Reach: hand speed (body units per second) above which a movement bout starts."""
+    reach_min_displacement: float = 0.3
+    """Reach: minimum net displacement of the hand away from its shoulder (body units)."""
+    reach_min_duration_s: float = 0.2
+    reach_max_duration_s: float = 4.0
+    head_lift_threshold_deg: float = 20.0
+    """Head lift: elevation above rest (degrees) that starts a lift episode."""
+    head_lift_min_duration_s: float = 0.5
+    """Head lift: minimum duration of an episode."""
+    prone_min_share: float = 0.0
+    """Share of frames that must be prone for head-lift metrics to apply (besides > 0)."""
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """Outputs written next to the metrics."""
+
+    blur_faces: bool = True
+    """Blur every face (infant and adults) in images motorobs writes. Health data: keep on."""
+    n_key_frames: int = 4
+    html: bool = True
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """Everything :func:`motorobs.analyze_video` needs besides the video."""
+
+    pose: PoseConfig = field(default_factory=PoseConfig)
+    signals: SignalConfig = field(default_factory=SignalConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-serialisable form (paths as strings)."""
+        return json.loads(json.dumps(dataclasses.asdict(self), default=str))
+
+    def with_overrides(self, **sections: dict[str, Any]) -> AnalysisConfig:
+        """Copy with some fields replaced, e.g. ``with_overrides(pose={"analysis_fps": 10})``.
+
+        Raises
+        ------
+        ValueError
+            If a section or field name does not exist (lists the valid names).
+        """
+        changes = {}
+        for section, values in sections.items():
+            if section not in _SECTIONS:
+                raise ValueError(
+                    f"Unknown config section {section!r}; expected one of {sorted(_SECTIONS)}."
+                )
+            current = getattr(self, section)
+            valid = {f.name for f in dataclasses.fields(current)}
+            unknown = set(values) - valid
+            if unknown:
+                raise ValueError(
+                    f"Unknown {section} setting(s) {sorted(unknown)}; valid: {sorted(valid)}."
+                )
+            changes[section] = dataclasses.replace(current, **values)
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnalysisConfig:
+        """Build from a (possibly partial) nested dict; missing fields keep their defaults."""
+        data = dict(data)
+        pose = dict(data.get("pose", {}))
+        if pose.get("model_dir") is not None:
+            pose["model_dir"] = Path(pose["model_dir"])
+        data["pose"] = pose
+        return cls().with_overrides(**{k: v for k, v in data.items() if v})
+
+    def fingerprint(self, section: str | None = None) -> str:
+        """Short SHA-256 of the configuration (or one section), for provenance and caching."""
+        payload = self.to_dict() if section is None else self.to_dict()[section]
+        text = json.dumps(payload, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+_SECTIONS = {f.name for f in dataclasses.fields(AnalysisConfig)}
