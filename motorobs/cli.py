@@ -1,0 +1,247 @@
+"""The ``motorobs`` command line (Typer).
+
+Commands: ``analyze`` (videos or folders -> landmarks, metrics, reports), ``info``
+(versions and where the models are), ``metrics`` (every metric with its unit and definition).
+User mistakes give a one-line message naming the file and the fix, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+import motorobs
+from motorobs._logging import log_to_file, logger
+from motorobs.config import AnalysisConfig
+from motorobs.errors import MotorobsError
+
+app = typer.Typer(
+    help="motorobs: infant motor observation from caregiver videos (a screening aid for "
+    "therapists, not a diagnosis).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        out.print(f"motorobs {motorobs.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """motorobs: landmarks, motor metrics and reports from infant videos."""
+
+
+ModelDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model-dir",
+        help="Folder with the MediaPipe .task bundles (default: $MOTOROBS_MODEL_DIR, then the "
+        "user cache, filled by downloading on first use).",
+        file_okay=False,
+    ),
+]
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Video files (mp4, mov, m4v, avi, mkv, webm) or folders of videos."),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the results.")
+    ] = Path("results"),
+    model_dir: ModelDirOption = None,
+    fps: Annotated[
+        float | None,
+        typer.Option(
+            "--fps",
+            help="Analyse at most this many frames per second (default 15; 0 = every frame).",
+            min=0,
+        ),
+    ] = None,
+    blur_faces: Annotated[
+        bool,
+        typer.Option(
+            "--blur-faces/--no-blur-faces",
+            help="Blur faces in the images written into reports (on by default: health data).",
+        ),
+    ] = True,
+    recompute: Annotated[
+        bool,
+        typer.Option("--recompute", help="Run landmark estimation again even if saved."),
+    ] = False,
+) -> None:
+    """Analyse videos: writes, per clip, landmarks.parquet, metrics.json, events.csv and
+    report.html into OUTPUT/<clip>/, plus OUTPUT/summary.csv and OUTPUT/index.html."""
+    from motorobs.pipeline import analyze_many
+
+    videos, failures = _collect_videos(inputs)
+    pose = {"model_dir": model_dir}
+    if fps is not None:
+        pose["analysis_fps"] = fps or None
+    config = AnalysisConfig().with_overrides(pose=pose, report={"blur_faces": blur_faces})
+    output.mkdir(parents=True, exist_ok=True)
+    handler = log_to_file(output / "run.log")
+    for name, message in failures:
+        logger.error("%s", message)
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=False,
+        ) as bar:
+            clips = bar.add_task("clips", total=len(videos))
+            frames = bar.add_task("frames", total=None)
+
+            def on_clip_start(video: Path, n: int) -> None:
+                bar.update(clips, completed=n)
+                bar.reset(frames, total=None, description=f"  {video.name}")
+
+            def on_frames(done: int, total: int) -> None:
+                bar.update(frames, completed=done, total=total)
+
+            batch = analyze_many(
+                videos,
+                output,
+                config,
+                on_clip_start=on_clip_start,
+                progress=on_frames,
+                reuse_landmarks=not recompute,
+                extra_failures=failures,
+            )
+            bar.update(clips, completed=len(videos))
+    except (MotorobsError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    for name, message in batch.failures:
+        err.print(f"[red]failed:[/red] {message}", highlight=False, soft_wrap=True)
+    n_ok = len(batch.results)
+    out.print(
+        f"{n_ok} of {n_ok + len(batch.failures)} clip(s) analysed; "
+        f"open {output / 'index.html'}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if batch.failures:
+        raise typer.Exit(1)
+
+
+def _collect_videos(inputs: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand folders into their videos; missing paths and empty folders become failures."""
+    from motorobs.io.video import VIDEO_SUFFIXES, find_videos
+
+    videos: list[Path] = []
+    failures: list[tuple[str, str]] = []
+    for path in inputs:
+        if path.is_dir():
+            found = find_videos(path)
+            if not found:
+                failures.append(
+                    (path.name, f"{path}: no videos in this folder (looked for "
+                     f"{', '.join(VIDEO_SUFFIXES)}).")
+                )
+            videos.extend(found)
+        elif path.exists():
+            videos.append(path)
+        else:
+            failures.append(
+                (path.name, f"{path}: no such file or folder; check the path and try again.")
+            )
+    return videos, failures
+
+
+@app.command()
+def info(model_dir: ModelDirOption = None) -> None:
+    """Versions, and where the MediaPipe models are looked for and whether they are there."""
+    import cv2
+    import mediapipe
+    import numpy
+    import pandas
+    import xarray
+
+    from motorobs.pose.models import model_status
+
+    table = Table(title="motorobs", show_header=False)
+    for name, version in [
+        ("motorobs", motorobs.__version__),
+        ("python", platform.python_version()),
+        ("mediapipe", mediapipe.__version__),
+        ("opencv", cv2.__version__),
+        ("numpy", numpy.__version__),
+        ("pandas", pandas.__version__),
+        ("xarray", xarray.__version__),
+    ]:
+        table.add_row(name, version)
+    out.print(table)
+    models = Table(title="MediaPipe model bundles")
+    for column in ("bundle", "found", "path", "looked in"):
+        models.add_column(column, overflow="fold")
+    missing = False
+    for status in model_status(model_dir):
+        missing |= not status["found"]
+        models.add_row(
+            status["name"],
+            "yes" if status["found"] else "[red]no[/red]",
+            str(status.get("path") or "-"),
+            "\n".join(str(p) for p in status.get("searched", [])),
+        )
+    out.print(models)
+    if missing:
+        out.print(
+            "Missing bundles are downloaded into the user cache on the first `motorobs analyze` "
+            "(needs internet), or put them in a folder and pass --model-dir or set "
+            "MOTOROBS_MODEL_DIR."
+        )
+
+
+@app.command()
+def metrics() -> None:
+    """List every metric motorobs computes, with its unit and definition."""
+    from motorobs.metrics import metric_catalogue
+
+    table = Table(show_lines=True)
+    for column in ("metric", "unit", "per hand", "applies to", "definition"):
+        table.add_column(column, overflow="fold")
+    for row in metric_catalogue().itertuples():
+        where = f"postures: {row.postures}; views: {row.views}"
+        table.add_row(row.metric, row.unit, "yes" if row.per_side else "", where, row.definition)
+    out.print(table)
+
+
+def run() -> None:  # pragma: no cover - console-script convenience
+    logging.captureWarnings(True)
+    app()

@@ -1,0 +1,126 @@
+"""Telling the infant apart from adults, and the infant's hands from adults' hands.
+
+Pure functions over per-frame candidate landmarks (pixels of the upright frame).
+
+The rule, as documented in the README and stated in every report that needed it:
+
+1. Among the people the pose model finds in a frame, the infant is the one closest to where
+   the infant was in the previous frames (continuity), measured in the infant's own torso
+   sizes. When there is no previous position yet, or no candidate is close (within
+   ``MAX_JUMP_TORSOS`` torso sizes), the **smaller body** (smaller torso size: the mean of the
+   two shoulder-to-opposite-hip diagonals) is taken to be the infant.
+2. A detected hand belongs to the infant only when its wrist lies within
+   ``max_dist`` (in infant body scales, see :func:`body_scale_px`) of the infant's pose
+   wrist of the same side; each infant wrist takes at most one hand (the nearest).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from motorobs.schema import POSE_LANDMARKS
+
+_I = {name: i for i, name in enumerate(POSE_LANDMARKS)}
+MAX_JUMP_TORSOS = 1.5
+"""A candidate further than this (in torso sizes) from the infant's last position is not
+taken as continuity; the smaller-body rule decides instead."""
+
+
+def torso_size_px(pose_xy: np.ndarray) -> float:
+    """Mean of the two shoulder-to-opposite-hip diagonals (pixels).
+
+    Parameters
+    ----------
+    pose_xy
+        (33, 2) pose landmarks in pixels.
+    """
+    d1 = np.linalg.norm(pose_xy[_I["left_shoulder"]] - pose_xy[_I["right_hip"]])
+    d2 = np.linalg.norm(pose_xy[_I["right_shoulder"]] - pose_xy[_I["left_hip"]])
+    return float(np.nanmean([d1, d2]))
+
+
+def torso_centre_px(pose_xy: np.ndarray) -> np.ndarray:
+    """Mean of shoulders and hips (pixels), shape (2,)."""
+    idx = [_I[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
+    return np.nanmean(pose_xy[idx], axis=0)
+
+
+def body_scale_px(pose_xy: np.ndarray) -> float:
+    """A body size robust to viewpoint: max(shoulder width, half the torso size), pixels.
+
+    Shoulder width alone collapses in a side view, where the shoulders overlap.
+    """
+    shoulders = np.linalg.norm(pose_xy[_I["left_shoulder"]] - pose_xy[_I["right_shoulder"]])
+    return float(np.nanmax([shoulders, 0.5 * torso_size_px(pose_xy)]))
+
+
+def choose_infant(
+    candidates: list[np.ndarray], previous_centre: np.ndarray | None, previous_size: float | None
+) -> tuple[int | None, str]:
+    """Index of the infant among the people found in one frame, and the rule that chose it.
+
+    Parameters
+    ----------
+    candidates
+        One (33, 2) array of pose landmarks (pixels) per detected person.
+    previous_centre, previous_size
+        Torso centre (pixels) and torso size (pixels) of the infant in the last frame where it
+        was found, or ``None``.
+
+    Returns
+    -------
+    (index, rule)
+        ``index`` is ``None`` when there is no candidate; ``rule`` is ``"only"``,
+        ``"continuity"`` or ``"smaller_body"``.
+    """
+    if not candidates:
+        return None, "none"
+    if len(candidates) == 1:
+        return 0, "only"
+    sizes = np.array([torso_size_px(c) for c in candidates])
+    if previous_centre is not None and previous_size:
+        jumps = np.array(
+            [np.linalg.norm(torso_centre_px(c) - previous_centre) for c in candidates]
+        ) / previous_size
+        best = int(np.nanargmin(jumps))
+        if jumps[best] <= MAX_JUMP_TORSOS:
+            return best, "continuity"
+    return int(np.nanargmin(sizes)), "smaller_body"
+
+
+def attribute_hands(
+    infant_pose_xy: np.ndarray, hand_wrists_xy: list[np.ndarray], max_dist: float
+) -> dict[str, int]:
+    """Which detected hands are the infant's left and right hands.
+
+    Parameters
+    ----------
+    infant_pose_xy
+        (33, 2) infant pose landmarks in pixels.
+    hand_wrists_xy
+        (2,) wrist position in pixels of every hand the hand model found.
+    max_dist
+        Largest wrist-to-wrist distance, in infant body scales (:func:`body_scale_px`).
+
+    Returns
+    -------
+    dict
+        ``{"left": hand_index, "right": hand_index}`` for the sides that got a hand.
+    """
+    scale = body_scale_px(infant_pose_xy)
+    if not hand_wrists_xy or not np.isfinite(scale) or scale <= 0:
+        return {}
+    pairs = []
+    for side in ("left", "right"):
+        wrist = infant_pose_xy[_I[f"{side}_wrist"]]
+        if not np.all(np.isfinite(wrist)):
+            continue
+        for h, hand_wrist in enumerate(hand_wrists_xy):
+            dist = np.linalg.norm(hand_wrist - wrist) / scale
+            if dist <= max_dist:
+                pairs.append((dist, side, h))
+    chosen: dict[str, int] = {}
+    for _dist, side, h in sorted(pairs):
+        if side not in chosen and h not in chosen.values():
+            chosen[side] = h
+    return chosen
