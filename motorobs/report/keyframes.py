@@ -1,0 +1,234 @@
+"""Choosing, reading and rendering the key frames of a clip's report.
+
+Key frames show the middle of detected events (one event of each type in turn) and, when
+there are fewer events than frames wanted, frames spread evenly over the clip. A frame is
+only ever used when the infant's face can be located in it, so that it can be blurred.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from itertools import zip_longest
+from pathlib import Path
+
+import cv2
+import numpy as np
+import xarray as xr
+
+from motorobs.landmarks import INDIVIDUAL
+from motorobs.metrics.base import Event
+from motorobs.report.faces import AdultFaceDetector, FaceNotLocatedError
+from motorobs.report.labels import event_label
+from motorobs.report.overlay import render_key_frame
+from motorobs.schema import FACE_LANDMARKS
+
+logger = logging.getLogger("motorobs.report")
+
+
+@dataclass(frozen=True)
+class KeyFrameChoice:
+    """A frame chosen for the report (before it is read)."""
+
+    time_index: int
+    """Index along the landmarks' ``time`` dimension."""
+    caption: str
+
+
+@dataclass(frozen=True)
+class KeyFrame:
+    """A rendered key frame."""
+
+    time_index: int
+    frame_index: int
+    time_s: float
+    caption: str
+    image: np.ndarray
+    """(H, W, 3) uint8 RGB, faces blurred (unless blurring was switched off)."""
+
+
+def face_located(ds: xr.Dataset) -> np.ndarray:
+    """(T,) bool: the infant has at least one face landmark position in that frame."""
+    keypoints = [str(k) for k in ds["keypoint"].values]
+    face = [k for k in FACE_LANDMARKS if k in keypoints]
+    xy = ds["position"].sel(individual=INDIVIDUAL, keypoint=face).transpose(
+        "time", "keypoint", "space").values
+    return np.any(np.all(np.isfinite(xy), axis=2), axis=1)
+
+
+def _round_robin_by_type(events: list[Event]) -> list[Event]:
+    """Events ordered so that each type comes once before any type comes twice."""
+    by_type: dict[str, list[Event]] = {}
+    for event in sorted(events, key=lambda e: (e.start_s, e.type, e.side or "")):
+        by_type.setdefault(event.type, []).append(event)
+    rounds = zip_longest(*by_type.values())
+    return [e for group in rounds for e in group if e is not None]
+
+
+def choose_key_frames(
+    ds: xr.Dataset, events: list[Event], n_frames: int, *, require_face: bool = True
+) -> list[KeyFrameChoice]:
+    """Candidate key frames in order of preference (more than ``n_frames`` when possible).
+
+    Parameters
+    ----------
+    ds
+        Landmarks dataset; its ``time`` coordinate (s) is the time base.
+    events
+        Detected events (times in seconds).
+    n_frames
+        Frames wanted; evenly spaced candidates are added for this many.
+    require_face
+        Only frames where the infant's face can be located (needed for blurring).
+
+    Returns
+    -------
+    list of KeyFrameChoice
+        First the frame nearest the middle of each event (types interleaved, searched
+        within the event), then frames nearest evenly spaced times. No frame twice.
+    """
+    times = np.asarray(ds["time"].values, float)
+    if n_frames <= 0 or times.size == 0:
+        return []
+    usable = face_located(ds) if require_face else np.ones(times.size, bool)
+    chosen: list[KeyFrameChoice] = []
+    taken: set[int] = set()
+
+    def nearest(target: float, lo: float, hi: float) -> int | None:
+        allowed = usable & (times >= lo) & (times <= hi)
+        allowed[list(taken)] = False
+        if not allowed.any():
+            return None
+        candidates = np.flatnonzero(allowed)
+        return int(candidates[np.argmin(np.abs(times[candidates] - target))])
+
+    for event in _round_robin_by_type(events):
+        index = nearest((event.start_s + event.end_s) / 2, event.start_s, event.end_s)
+        if index is not None:
+            taken.add(index)
+            chosen.append(KeyFrameChoice(index, f"{event_label(event)}, "
+                                                f"{event.start_s:.1f}–{event.end_s:.1f} s"))
+    start, end = times[0], times[-1]
+    for k in range(n_frames):
+        target = start + (k + 0.5) / n_frames * (end - start)
+        index = nearest(target, -np.inf, np.inf)
+        if index is not None:
+            taken.add(index)
+            chosen.append(KeyFrameChoice(index, "Evenly spaced frame"))
+    return chosen
+
+
+def upright(frame: np.ndarray, width: int, height: int, rotation_deg: int) -> np.ndarray | None:
+    """Turn a decoded frame upright to ``width`` x ``height``; ``None`` if it cannot match.
+
+    OpenCV usually applies the rotation stored in the file itself; when the frame comes out
+    with width and height swapped, it is rotated by ``rotation_deg`` (clockwise) here.
+    """
+    h, w = frame.shape[:2]
+    if (w, h) == (width, height) or width <= 0 or height <= 0:
+        return frame
+    if (h, w) == (width, height):
+        code = cv2.ROTATE_90_COUNTERCLOCKWISE if rotation_deg % 360 == 270 else (
+            cv2.ROTATE_90_CLOCKWISE)
+        return cv2.rotate(frame, code)
+    return None
+
+
+def read_frames(
+    video_path: Path, frame_indices: list[int], width: int = 0, height: int = 0,
+    rotation_deg: int = 0,
+) -> dict[int, np.ndarray]:
+    """Read some frames of a video as upright (H, W, 3) uint8 RGB images.
+
+    Frames that cannot be read (or decoded at a size that does not match the landmarks)
+    are left out of the returned dict.
+    """
+    capture = cv2.VideoCapture(str(video_path))
+    frames: dict[int, np.ndarray] = {}
+    try:
+        if not capture.isOpened():
+            return frames
+        capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+        for index in sorted(set(frame_indices)):
+            capture.set(cv2.CAP_PROP_POS_FRAMES, index)
+            ok, bgr = capture.read()
+            if not ok or bgr is None:
+                continue
+            frame = upright(bgr, width, height, rotation_deg)
+            if frame is not None:
+                frames[index] = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    finally:
+        capture.release()
+    return frames
+
+
+def extract_key_frames(
+    ds: xr.Dataset,
+    events: list[Event],
+    video_path: Path | None,
+    n_frames: int,
+    *,
+    blur_faces: bool = True,
+    pose_model_path: Path | None = None,
+    width: int = 0,
+    height: int = 0,
+    rotation_deg: int = 0,
+) -> tuple[list[KeyFrame], list[str]]:
+    """Up to ``n_frames`` rendered key frames (sorted by time) and notes on what was left out.
+
+    Parameters
+    ----------
+    ds
+        The infant's landmarks.
+    events
+        Detected events.
+    video_path
+        The analysed video; ``None`` or missing: no key frames.
+    n_frames
+        Frames wanted.
+    blur_faces
+        Blur every face (frames without an infant face landmark are never used then).
+    pose_model_path
+        MediaPipe pose bundle for finding adults' faces (optional).
+    width, height, rotation_deg
+        Upright frame size of the video and its rotation metadata.
+    """
+    notes: list[str] = []
+    if n_frames <= 0:
+        return [], notes
+    if video_path is None or not Path(video_path).is_file():
+        return [], [f"Key frames left out: the video {video_path} is not available."]
+    choices = choose_key_frames(ds, events, n_frames, require_face=blur_faces)
+    if not choices:
+        return [], ["Key frames left out: no frame shows the infant's face clearly enough to "
+                    "blur it safely."]
+    frame_of = np.asarray(ds["frame"].values, np.int64)
+    images = read_frames(Path(video_path), [int(frame_of[c.time_index]) for c in choices],
+                         width, height, rotation_deg)
+    rendered: list[KeyFrame] = []
+    detector = AdultFaceDetector(pose_model_path) if blur_faces else None
+    try:
+        for choice in choices:
+            if len(rendered) == n_frames:
+                break
+            frame_index = int(frame_of[choice.time_index])
+            if frame_index not in images:
+                continue
+            try:
+                image = render_key_frame(images[frame_index], ds, choice.time_index,
+                                         blur_faces=blur_faces, face_detector=detector)
+            except FaceNotLocatedError:
+                continue
+            rendered.append(KeyFrame(choice.time_index, frame_index,
+                                     float(ds["time"].values[choice.time_index]),
+                                     choice.caption, image))
+        if detector is not None and not detector.methods:
+            notes.append("Adults' faces could not be searched for (no face detector "
+                         "available); only the infant's face was blurred.")
+    finally:
+        if detector is not None:
+            detector.close()
+    if len(rendered) < n_frames:
+        notes.append(f"{len(rendered)} of {n_frames} key frames could be shown "
+                     "(frames are used only where the infant's face can be blurred).")
+    return sorted(rendered, key=lambda k: k.time_index), notes

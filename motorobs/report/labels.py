@@ -1,0 +1,87 @@
+"""Plain-language wording for the reports: metric and event names, values, statuses."""
+
+from __future__ import annotations
+
+import math
+
+from motorobs.metrics.base import Event, MetricValue
+
+_PHRASES: dict[tuple[str, ...], str] = {
+    ("bl", "per", "s"): "(body units per second)",
+    ("per", "min"): "per minute",
+    ("per", "s"): "per second",
+    ("pct",): "(%)",
+    ("deg",): "(degrees)",
+    ("bl",): "(body units)",
+    ("s",): "(s)",
+    ("n",): "number of",
+    ("max",): "maximum",
+    ("avg",): "average",
+}
+"""Tokens of metric and event names and their plain words (longest match first)."""
+
+STATUS_TEXT = {
+    "ok": "measured",
+    "insufficient_data": "not enough usable video",
+    "not_applicable": "does not apply to this clip",
+}
+
+
+def humanize(name: str) -> str:
+    """``"midline_crossings_per_min"`` -> ``"Midline crossings per minute"``."""
+    tokens = name.split("_")
+    longest = max(len(k) for k in _PHRASES)
+    words, i = [], 0
+    while i < len(tokens):
+        for size in range(longest, 0, -1):
+            phrase = _PHRASES.get(tuple(tokens[i:i + size]))
+            if phrase is not None:
+                words.append(phrase)
+                i += size
+                break
+        else:
+            words.append(tokens[i])
+            i += 1
+    text = " ".join(w for w in words if w)
+    return text[:1].upper() + text[1:]
+
+
+def side_text(side: str | None) -> str:
+    """``"left"`` -> ``"infant's left"``; empty for no side."""
+    return f"infant's {side}" if side else ""
+
+
+def metric_label(metric: MetricValue) -> str:
+    """Human name of a metric, with the side: ``"Reaches per minute (infant's left)"``."""
+    label = humanize(metric.name)
+    return f"{label} ({side_text(metric.side)})" if metric.side else label
+
+
+def event_label(event: Event) -> str:
+    """Human name of an event: ``"Midline crossing (infant's right hand)"``."""
+    label = humanize(event.type)
+    return f"{label} ({side_text(event.side)} hand)" if event.side else label
+
+
+def format_number(value: float | None) -> str:
+    """A value with 3 significant digits (whole numbers from 1000 up), ``"–"`` if missing."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def format_value(metric: MetricValue) -> str:
+    """``"3.25 per min"`` for an ok metric; empty text otherwise (never a number)."""
+    if metric.status != "ok" or metric.value is None:
+        return ""
+    unit = f" {metric.unit}" if metric.unit and metric.unit not in ("1", "count") else ""
+    return f"{format_number(float(metric.value))}{unit}"
+
+
+def format_percent(share: float | None) -> str:
+    """Share 0..1 as ``"87 %"``."""
+    if share is None or not math.isfinite(share):
+        return "–"
+    return f"{100 * share:.0f} %"

@@ -1,0 +1,69 @@
+"""Choosing the infant among people, and the infant's hands among hands."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from motorobs.pose.infant import attribute_hands, choose_infant, torso_size_px
+from motorobs.schema import POSE_LANDMARKS
+
+I = {n: i for i, n in enumerate(POSE_LANDMARKS)}
+
+
+def person(centre: tuple[float, float], shoulder_width: float) -> np.ndarray:
+    """An upright stick figure: shoulders, hips one shoulder width below, wrists at the side."""
+    xy = np.full((33, 2), np.nan)
+    cx, cy = centre
+    half = shoulder_width / 2
+    xy[I["left_shoulder"]] = (cx + half, cy - half)
+    xy[I["right_shoulder"]] = (cx - half, cy - half)
+    xy[I["left_hip"]] = (cx + half, cy + half)
+    xy[I["right_hip"]] = (cx - half, cy + half)
+    xy[I["left_wrist"]] = (cx + 2 * half, cy + half)
+    xy[I["right_wrist"]] = (cx - 2 * half, cy + half)
+    return xy
+
+
+def test_torso_size_is_the_mean_diagonal():
+    assert torso_size_px(person((0, 0), 10.0)) == np.hypot(10, 10)
+
+
+def test_smaller_body_is_the_infant_without_history():
+    adult, infant = person((100, 100), 80), person((300, 300), 30)
+    assert choose_infant([adult, infant], None, None) == (1, "smaller_body")
+
+
+def test_continuity_keeps_the_tracked_infant_even_when_larger_in_frame():
+    infant, other = person((300, 300), 60), person((50, 50), 40)
+    index, rule = choose_infant([other, infant], np.array([305.0, 298.0]), 85.0)
+    assert (index, rule) == (1, "continuity")
+
+
+def test_far_jump_falls_back_to_the_smaller_body():
+    a, b = person((0, 0), 60), person((500, 500), 30)
+    assert choose_infant([a, b], np.array([1000.0, 0.0]), 40.0) == (1, "smaller_body")
+
+
+def test_no_people_no_infant():
+    assert choose_infant([], None, None) == (None, "none")
+
+
+def test_hands_near_the_infant_wrists_are_attributed_by_side():
+    infant = person((200, 200), 40)
+    left_wrist, right_wrist = infant[I["left_wrist"]], infant[I["right_wrist"]]
+    adult_hand = np.array([600.0, 50.0])
+    hands = [adult_hand, right_wrist + 3, left_wrist - 2]
+    assert attribute_hands(infant, hands, max_dist=0.6) == {"right": 1, "left": 2}
+
+
+def test_each_hand_goes_to_one_wrist_only():
+    infant = person((200, 200), 40)
+    infant[I["right_wrist"]] = infant[I["left_wrist"]] + 1  # wrists together
+    hands = [infant[I["left_wrist"]].copy()]
+    owned = attribute_hands(infant, hands, max_dist=0.6)
+    assert len(owned) == 1 and list(owned.values()) == [0]
+
+
+def test_hand_far_from_both_wrists_is_an_adults():
+    infant = person((200, 200), 40)
+    assert attribute_hands(infant, [np.array([200.0, 400.0])], max_dist=0.6) == {}
