@@ -72,21 +72,23 @@ class _SelectionLog:
 
 
 class LandmarkEstimator:
-    """MediaPipe pose and hand landmarkers for one video (use as a context manager).
+    """MediaPipe pose and hand landmarkers (use as a context manager).
 
-    Timestamps must increase from call to call, as MediaPipe's VIDEO mode tracks across
-    frames. Pixel coordinates refer to the frame passed in.
+    ``video=True`` (one video): timestamps must increase from call to call, as MediaPipe's
+    VIDEO mode tracks across frames. ``video=False``: independent images (IMAGE mode).
+    Pixel coordinates refer to the frame passed in.
     """
 
-    def __init__(self, config: PoseConfig) -> None:
+    def __init__(self, config: PoseConfig, *, video: bool = True) -> None:
         from mediapipe.tasks.python import BaseOptions, vision
 
         self.config = config
+        self.video = video
         self.model_paths = {
             "pose": resolve_model(config.pose_model, config.model_dir),
             "hand": resolve_model(config.hand_model, config.model_dir),
         }
-        mode = vision.RunningMode.VIDEO
+        mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
         try:
             self._pose = vision.PoseLandmarker.create_from_options(
                 vision.PoseLandmarkerOptions(
@@ -123,8 +125,8 @@ class LandmarkEstimator:
         self._pose.close()
         self._hand.close()
 
-    def detect(self, rgb: np.ndarray, timestamp_ms: int) -> tuple[list, list]:
-        """People and hands in one frame.
+    def detect(self, rgb: np.ndarray, timestamp_ms: int = 0) -> tuple[list, list]:
+        """People and hands in one frame (``timestamp_ms`` is used in video mode only).
 
         Returns
         -------
@@ -136,8 +138,12 @@ class LandmarkEstimator:
 
         height, width = rgb.shape[:2]
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        pose_result = self._pose.detect_for_video(image, timestamp_ms)
-        hand_result = self._hand.detect_for_video(image, timestamp_ms)
+        if self.video:
+            pose_result = self._pose.detect_for_video(image, timestamp_ms)
+            hand_result = self._hand.detect_for_video(image, timestamp_ms)
+        else:
+            pose_result = self._pose.detect(image)
+            hand_result = self._hand.detect(image)
         people = [
             np.array(
                 [[p.x * width, p.y * height, p.z, p.visibility or 0.0, p.presence or 0.0]
@@ -180,9 +186,7 @@ def estimate_landmarks(
     arrays = empty_arrays(total)
     frames = np.zeros(total, dtype=np.int64)
     times = np.zeros(total)
-    log = _SelectionLog()
-    previous_centre: np.ndarray | None = None
-    previous_size: float | None = None
+    tracker = _InfantTracker(config.hand_match_max_dist)
     n_done = 0
     with LandmarkEstimator(config) as estimator:
         for row, (frame_index, time_s, rgb) in enumerate(iter_frames(info, step)):
@@ -190,20 +194,7 @@ def estimate_landmarks(
                 break
             frames[row], times[row] = frame_index, time_s
             people, hands = estimator.detect(rgb, int(round(time_s * 1000)))
-            log.frames_with_people[len(people)] += 1
-            index, rule = choose_infant([p[:, :2] for p in people], previous_centre, previous_size)
-            if index is not None:
-                log.rules[rule] += 1
-                infant = people[index]
-                _store_pose(arrays, row, infant)
-                previous_centre = torso_centre_px(infant[:, :2])
-                previous_size = torso_size_px(infant[:, :2]) or previous_size
-                owned = attribute_hands(
-                    infant[:, :2], [h[0][0, :2] for h in hands], config.hand_match_max_dist
-                )
-                log.adult_hands += len(hands) - len(owned)
-                for side, h in owned.items():
-                    _store_hand(arrays, row, side, *hands[h])
+            tracker.store(arrays, row, people, hands)
             n_done = row + 1
             if progress:
                 progress(n_done, total)
@@ -220,14 +211,81 @@ def estimate_landmarks(
         "video_sha256": info.sha256,
         "estimator": ESTIMATOR_NAME,
         "motorobs_version": motorobs.__version__,
-        "models": json.dumps(
-            [{"name": Path(p).name, "sha256": file_sha256(p)}
-             for p in estimator.model_paths.values()]
-        ),
+        "models": _model_provenance(estimator),
         "pose_config": json.dumps(_pose_config_dict(config), sort_keys=True),
-        "notes": json.dumps(log.notes(n_done)),
+        "notes": json.dumps(tracker.log.notes(n_done)),
     }
     return build_dataset(arrays, frames, times, attrs)
+
+
+def estimate_image(rgb: np.ndarray, config: PoseConfig | None = None) -> xr.Dataset:
+    """The infant's landmarks in one image, through the same estimator as the video path.
+
+    Parameters
+    ----------
+    rgb
+        (H, W, 3) uint8 image, RGB, upright.
+    config
+        Model and detection settings (defaults when ``None``).
+
+    Returns
+    -------
+    xarray.Dataset
+        A one-frame landmarks dataset (``time`` = [0.0]) in pixels of ``rgb``; all NaN when
+        no person was found.
+    """
+    config = config or PoseConfig()
+    arrays = empty_arrays(1)
+    tracker = _InfantTracker(config.hand_match_max_dist)
+    with LandmarkEstimator(config, video=False) as estimator:
+        people, hands = estimator.detect(rgb)
+        tracker.store(arrays, 0, people, hands)
+        models = _model_provenance(estimator)
+    attrs = {
+        "frame_width": int(rgb.shape[1]),
+        "frame_height": int(rgb.shape[0]),
+        "estimator": ESTIMATOR_NAME,
+        "motorobs_version": motorobs.__version__,
+        "models": models,
+        "notes": json.dumps(tracker.log.notes(1)),
+    }
+    return build_dataset(arrays, np.array([0]), np.array([0.0]), attrs)
+
+
+def _model_provenance(estimator: LandmarkEstimator) -> str:
+    return json.dumps(
+        [{"name": Path(p).name, "sha256": file_sha256(p)} for p in estimator.model_paths.values()]
+    )
+
+
+class _InfantTracker:
+    """Picks the infant and the infant's hands frame after frame (see motorobs.pose.infant)."""
+
+    def __init__(self, hand_match_max_dist: float) -> None:
+        self.hand_match_max_dist = hand_match_max_dist
+        self.log = _SelectionLog()
+        self.previous_centre: np.ndarray | None = None
+        self.previous_size: float | None = None
+
+    def store(self, arrays: dict[str, np.ndarray], row: int, people: list, hands: list) -> None:
+        """Write the infant's pose and hands of one frame into row ``row`` of ``arrays``."""
+        self.log.frames_with_people[len(people)] += 1
+        index, rule = choose_infant(
+            [p[:, :2] for p in people], self.previous_centre, self.previous_size
+        )
+        if index is None:
+            return
+        self.log.rules[rule] += 1
+        infant = people[index]
+        _store_pose(arrays, row, infant)
+        self.previous_centre = torso_centre_px(infant[:, :2])
+        self.previous_size = torso_size_px(infant[:, :2]) or self.previous_size
+        owned = attribute_hands(
+            infant[:, :2], [h[0][0, :2] for h in hands], self.hand_match_max_dist
+        )
+        self.log.adult_hands += len(hands) - len(owned)
+        for side, h in owned.items():
+            _store_hand(arrays, row, side, *hands[h])
 
 
 def _pose_config_dict(config: PoseConfig) -> dict:
