@@ -242,6 +242,47 @@ def metrics() -> None:
     out.print(table)
 
 
+@app.command()
+def validate(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="Folder of clips with ground-truth files (<clip>.events.json).",
+                       exists=True, file_okay=False),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for results and scores.")
+    ] = Path("validation"),
+    model_dir: ModelDirOption = None,
+) -> None:
+    """Score motorobs against ground truth: event precision, recall and F1 per event type,
+    onset error (s) and head-lift angle error (degrees)."""
+    from motorobs.validation import validate_folder
+
+    config = AnalysisConfig().with_overrides(pose={"model_dir": model_dir})
+    output.mkdir(parents=True, exist_ok=True)
+    handler = log_to_file(output / "run.log")
+    try:
+        scores, events, angles = validate_folder(folder, output, config)
+    except (MotorobsError, FileNotFoundError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    table = Table(title="events")
+    for column in scores.columns:
+        table.add_column(column)
+    for row in scores.itertuples(index=False):
+        table.add_row(*[f"{v:.3g}" if isinstance(v, float) else str(v) for v in row])
+    out.print(table)
+    if not angles.empty:
+        out.print(angles.to_string(index=False))
+    by_clip = events[events["outcome"] != "missed"].groupby("clip").size()
+    out.print(f"detected events per clip:\n{by_clip.to_string()}" if len(by_clip) else
+              "no events detected")
+    out.print(f"scores written to {output}")
+
+
 def run() -> None:  # pragma: no cover - console-script convenience
     logging.captureWarnings(True)
     app()

@@ -1,0 +1,240 @@
+"""Proof against ground truth: event precision, recall and F1, onset and angle errors.
+
+Ground-truth files follow the format of ``sample_videos/`` (see its README): for a clip
+``<name>.mp4`` a ``<name>.events.json`` beside it. True events are read from it as:
+
+- ``midline_crossing``: ``midline_crossings`` entries with basis ``3d_body_sagittal_plane``,
+  from ``start_frame`` to ``end_frame`` (inclusive);
+- ``reach``: ``reaches`` entries, from ``onset_s`` to ``offset_s``;
+- ``head_lift``: runs of at least ``HEAD_LIFT_MIN_S`` in which the commanded head lift
+  ``head_lift_cmd_deg`` is at least ``HEAD_LIFT_TRUE_DEG`` (the AIMS notion of a lift).
+
+A detected event matches a true one of the same type and side when their intervals overlap;
+matching is one-to-one, greedy by overlap. Angle error compares the per-frame head-lift angle
+trace with ``ear_shoulder_elevation_deg`` (the shoulder-to-ear line above the floor, the
+quantity the landmark-based angle estimates) on the frames where both exist.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+HEAD_LIFT_TRUE_DEG = 20.0
+HEAD_LIFT_MIN_S = 0.5
+EVENT_TYPES: tuple[str, ...] = ("midline_crossing", "reach", "head_lift")
+ANGLE_TRACE = "head_lift_angle"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An event interval (seconds) of one type and side (``None`` for whole-body events)."""
+
+    type: str
+    side: str | None
+    start_s: float
+    end_s: float
+
+
+def ground_truth_path(video: Path) -> Path:
+    """The ground-truth file of a clip: ``<stem>.events.json`` beside the video."""
+    return video.with_name(f"{video.stem}.events.json")
+
+
+def true_events(truth: dict[str, Any]) -> list[Interval]:
+    """True events of one clip from its ``.events.json`` content (see the module docstring)."""
+    fps = float(truth["fps"])
+    events = [
+        Interval("midline_crossing", m["hand"], m["start_frame"] / fps, m["end_frame"] / fps)
+        for m in truth.get("midline_crossings", [])
+        if m.get("basis") == "3d_body_sagittal_plane"
+    ]
+    events += [
+        Interval("reach", r["hand"], float(r["onset_s"]), float(r["offset_s"]))
+        for r in truth.get("reaches", [])
+    ]
+    lift = np.asarray(truth.get("head_lift_cmd_deg", []), float) >= HEAD_LIFT_TRUE_DEG
+    for start, stop in runs_of_true(lift):
+        if (stop - start) / fps >= HEAD_LIFT_MIN_S:
+            events.append(Interval("head_lift", None, start / fps, (stop - 1) / fps))
+    return events
+
+
+def runs_of_true(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, stop)`` index pairs (stop exclusive) of the runs of True in a 1-D mask."""
+    padded = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(int)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def _overlap(a: Interval, b: Interval) -> float:
+    return min(a.end_s, b.end_s) - max(a.start_s, b.start_s)
+
+
+def match_events(
+    truth: list[Interval], found: list[Interval]
+) -> tuple[list[tuple[Interval, Interval]], list[Interval], list[Interval]]:
+    """Pair detected with true events (same type and side, overlapping intervals).
+
+    Returns
+    -------
+    (matched, missed, spurious)
+        ``matched`` as ``(true, found)`` pairs; ``missed`` true events without a partner;
+        ``spurious`` detected events without a partner.
+    """
+    candidates = sorted(
+        (
+            (_overlap(t, f), i, j)
+            for i, t in enumerate(truth)
+            for j, f in enumerate(found)
+            if t.type == f.type and t.side == f.side and _overlap(t, f) >= 0
+        ),
+        reverse=True,
+    )
+    used_t: set[int] = set()
+    used_f: set[int] = set()
+    matched = []
+    for _, i, j in candidates:
+        if i not in used_t and j not in used_f:
+            used_t.add(i)
+            used_f.add(j)
+            matched.append((truth[i], found[j]))
+    missed = [t for i, t in enumerate(truth) if i not in used_t]
+    spurious = [f for j, f in enumerate(found) if j not in used_f]
+    return matched, missed, spurious
+
+
+def event_scores(rows: pd.DataFrame) -> pd.DataFrame:
+    """Precision, recall, F1 and median onset error per event type.
+
+    Parameters
+    ----------
+    rows
+        One row per true or detected event with columns ``type``, ``outcome`` (``matched``,
+        ``missed`` or ``spurious``) and ``onset_error_s`` (matched rows only).
+    """
+    out = []
+    for event_type in EVENT_TYPES:
+        sub = rows[rows["type"] == event_type]
+        tp = int((sub["outcome"] == "matched").sum())
+        fn = int((sub["outcome"] == "missed").sum())
+        fp = int((sub["outcome"] == "spurious").sum())
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        recall = tp / (tp + fn) if tp + fn else float("nan")
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if tp and (precision + recall) > 0
+            else (0.0 if tp + fp + fn else float("nan"))
+        )
+        onset = sub.loc[sub["outcome"] == "matched", "onset_error_s"].abs()
+        out.append(
+            {
+                "type": event_type,
+                "true": tp + fn,
+                "detected": tp + fp,
+                "matched": tp,
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+                "median_onset_error_s": float(onset.median()) if len(onset) else float("nan"),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def compare_clip(clip: str, truth: dict[str, Any], result: Any) -> tuple[pd.DataFrame, dict]:
+    """Event rows and angle errors of one analysed clip against its ground truth.
+
+    ``result`` is a :class:`motorobs.result.ClipResult`.
+    """
+    found = [
+        Interval(e.type, e.side, e.start_s, e.end_s) for e in result.events
+        if e.type in EVENT_TYPES
+    ]
+    matched, missed, spurious = match_events(true_events(truth), found)
+    rows = [
+        {"clip": clip, "type": t.type, "side": t.side, "outcome": "matched",
+         "true_start_s": t.start_s, "found_start_s": f.start_s,
+         "onset_error_s": f.start_s - t.start_s}
+        for t, f in matched
+    ]
+    rows += [{"clip": clip, "type": t.type, "side": t.side, "outcome": "missed",
+              "true_start_s": t.start_s} for t in missed]
+    rows += [{"clip": clip, "type": f.type, "side": f.side, "outcome": "spurious",
+              "found_start_s": f.start_s} for f in spurious]
+    return pd.DataFrame(rows), {"clip": clip, **angle_errors(truth, result)}
+
+
+def angle_errors(truth: dict[str, Any], result: Any) -> dict[str, float]:
+    """Absolute error (degrees) of the head-lift angle trace against the true angle."""
+    true_deg = np.asarray(truth.get("ear_shoulder_elevation_deg", []), float)
+    trace = next((t for t in result.traces if t.name == ANGLE_TRACE), None)
+    if trace is None or true_deg.size == 0 or truth.get("posture") != "prone":
+        return {}
+    frames = result.landmarks["frame"].values
+    inside = frames < true_deg.size
+    error = np.abs(np.asarray(trace.values, float)[inside] - true_deg[frames[inside]])
+    error = error[np.isfinite(error)]
+    if error.size == 0:
+        return {"angle_frames": 0}
+    return {
+        "angle_frames": int(error.size),
+        "angle_median_abs_error_deg": float(np.median(error)),
+        "angle_mean_abs_error_deg": float(np.mean(error)),
+    }
+
+
+def validate_folder(
+    folder: str | Path, output: str | Path, config: Any = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Analyse every clip of ``folder`` that has a ground-truth file and score it.
+
+    Writes ``validation_events.csv`` (one row per true or detected event),
+    ``validation_scores.csv`` (per event type), ``validation_angles.csv`` (per clip) and
+    ``validation.json`` into ``output``; each clip's usual outputs go to ``output/<clip>/``.
+
+    Returns
+    -------
+    (scores, events, angles)
+        The three tables.
+    """
+    from motorobs.io.video import find_videos
+    from motorobs.pipeline import analyze_many
+
+    folder, output = Path(folder), Path(output)
+    videos = [v for v in find_videos(folder) if ground_truth_path(v).is_file()]
+    if not videos:
+        raise FileNotFoundError(
+            f"{folder}: no clip with a ground-truth file (<clip>.events.json beside it)."
+        )
+    batch = analyze_many(videos, output, config)
+    event_rows, angle_rows = [], []
+    for result in batch.results:
+        truth = json.loads(ground_truth_path(result.video.path).read_text())
+        rows, angles = compare_clip(result.clip, truth, result)
+        event_rows.append(rows)
+        angle_rows.append(angles)
+    events = pd.concat(event_rows, ignore_index=True) if event_rows else pd.DataFrame(
+        columns=["clip", "type", "side", "outcome", "onset_error_s"]
+    )
+    if "onset_error_s" not in events:
+        events["onset_error_s"] = np.nan
+    scores = event_scores(events)
+    angles = pd.DataFrame(angle_rows)
+    output.mkdir(parents=True, exist_ok=True)
+    events.to_csv(output / "validation_events.csv", index=False)
+    scores.to_csv(output / "validation_scores.csv", index=False)
+    angles.to_csv(output / "validation_angles.csv", index=False)
+    payload = {
+        "clips": [r.clip for r in batch.results],
+        "failed": [{"clip": c, "reason": m} for c, m in batch.failures],
+        "scores": json.loads(scores.to_json(orient="records")),
+        "angles": json.loads(angles.to_json(orient="records")),
+    }
+    (output / "validation.json").write_text(json.dumps(payload, indent=2))
+    return scores, events, angles

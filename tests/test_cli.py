@@ -1,0 +1,121 @@
+"""The command line: bad input gives one clear line and a non-zero exit; good clips still run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import pytest
+from typer.testing import CliRunner
+
+from motorobs.cli import app
+
+runner = CliRunner()
+
+
+def short_clip(source: Path, dest: Path, n_frames: int = 20) -> Path:
+    """Re-encode the first frames of ``source`` into ``dest`` (mp4v)."""
+    capture = cv2.VideoCapture(str(source))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    writer = None
+    for _ in range(n_frames):
+        ok, frame = capture.read()
+        assert ok
+        if writer is None:
+            height, width = frame.shape[:2]
+            writer = cv2.VideoWriter(str(dest), cv2.VideoWriter_fourcc(*"mp4v"), fps,
+                                     (width, height))
+        writer.write(frame)
+    writer.release()
+    capture.release()
+    return dest
+
+
+def one_line_errors(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("failed:")]
+
+
+def test_version_and_help():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and "motorobs" in result.output
+    assert "analyze" in runner.invoke(app, ["--help"]).output
+
+
+def test_info_reports_models_found(model_dir):
+    result = runner.invoke(app, ["info", "--model-dir", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    assert "pose_landmarker_full.task" in result.output
+    assert "mediapipe" in result.output
+
+
+def test_metrics_lists_the_catalogue():
+    result = runner.invoke(app, ["metrics"])
+    assert result.exit_code == 0, result.output
+    for name in ("midline_crossings", "hands_together_pct", "reach_count", "prone_time_s"):
+        assert name in result.output
+
+
+def test_missing_path_is_one_line_naming_it(tmp_path):
+    missing = tmp_path / "nope.mp4"
+    result = runner.invoke(app, ["analyze", str(missing), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    errors = one_line_errors(result.output)
+    assert len(errors) == 1 and "nope.mp4" in errors[0]
+    assert "Traceback" not in result.output
+    assert "nope.mp4" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_not_a_video_is_reported(tmp_path):
+    fake = tmp_path / "holiday.mp4"
+    fake.write_text("this is a text file, not a video")
+    result = runner.invoke(app, ["analyze", str(fake), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "holiday.mp4" in " ".join(one_line_errors(result.output))
+    assert "Traceback" not in result.output
+
+
+def test_empty_folder_is_reported(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["analyze", str(tmp_path / "empty"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "no videos" in result.output
+
+
+@pytest.mark.mediapipe
+def test_one_bad_clip_never_stops_the_others(tmp_path, model_dir, sample_videos):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    short_clip(sample_videos / "a_midline_reach__top.mp4", folder / "good.mp4")
+    good_bytes = (folder / "good.mp4").read_bytes()
+    (folder / "cut.mp4").write_bytes(good_bytes[: len(good_bytes) // 2])
+    (folder / "notes.txt").write_text("ignored: not a video suffix")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["analyze", str(folder), "-o", str(out), "--model-dir", str(model_dir)]
+    )
+    assert result.exit_code == 1, result.output
+    errors = one_line_errors(result.output)
+    assert len(errors) == 1 and "cut.mp4" in errors[0]
+    payload = json.loads((out / "good" / "metrics.json").read_text())
+    assert payload["clip"] == "good" and payload["metrics"]
+    index = (out / "index.html").read_text()
+    assert "good/report.html" in index and "cut.mp4" in index
+    assert (out / "run.log").read_text().strip()
+
+
+@pytest.mark.mediapipe
+def test_clip_without_a_baby_says_so(tmp_path, model_dir):
+    blank = tmp_path / "blank.avi"
+    writer = cv2.VideoWriter(str(blank), cv2.VideoWriter_fourcc(*"MJPG"), 10, (160, 120))
+    import numpy as np
+
+    for i in range(10):
+        writer.write(np.full((120, 160, 3), 40 + i, np.uint8))
+    writer.release()
+    result = runner.invoke(
+        app, ["analyze", str(blank), "-o", str(tmp_path / "out"), "--model-dir", str(model_dir)]
+    )
+    assert result.exit_code == 1
+    errors = one_line_errors(result.output)
+    assert len(errors) == 1 and "blank.avi" in errors[0] and "no baby" in errors[0]

@@ -1,0 +1,79 @@
+"""Scoring detected events against ground truth, on constructed intervals."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from motorobs.validation import (
+    Interval,
+    event_scores,
+    match_events,
+    runs_of_true,
+    true_events,
+)
+
+
+def test_runs_of_true():
+    assert runs_of_true(np.array([0, 1, 1, 0, 1], bool)) == [(1, 3), (4, 5)]
+    assert runs_of_true(np.zeros(3, bool)) == []
+
+
+def test_true_events_from_ground_truth_content():
+    truth = {
+        "fps": 10,
+        "midline_crossings": [
+            {"hand": "right", "start_frame": 10, "end_frame": 20, "basis": "3d_body_sagittal_plane"},
+            {"hand": "right", "start_frame": 10, "end_frame": 20,
+             "basis": "2d_image_midline_shoulders_to_hips"},
+        ],
+        "reaches": [{"hand": "left", "onset_s": 1.0, "offset_s": 2.5}],
+        # lift of 8 frames (0.8 s) and a blip of 2 frames (0.2 s, too short to count)
+        "head_lift_cmd_deg": [0] * 5 + [30] * 8 + [0] * 5 + [25] * 2 + [0],
+    }
+    events = true_events(truth)
+    assert Interval("midline_crossing", "right", 1.0, 2.0) in events
+    assert Interval("reach", "left", 1.0, 2.5) in events
+    lifts = [e for e in events if e.type == "head_lift"]
+    assert lifts == [Interval("head_lift", None, 0.5, 1.2)]
+    assert len(events) == 3
+
+
+def test_matching_needs_same_type_side_and_overlap():
+    truth = [Interval("reach", "left", 1.0, 2.0), Interval("reach", "right", 1.0, 2.0)]
+    found = [
+        Interval("reach", "left", 1.5, 2.5),   # overlaps left: match
+        Interval("reach", "right", 3.0, 4.0),  # no overlap: spurious
+        Interval("midline_crossing", "right", 1.0, 2.0),  # other type: spurious
+    ]
+    matched, missed, spurious = match_events(truth, found)
+    assert matched == [(truth[0], found[0])]
+    assert missed == [truth[1]]
+    assert set(spurious) == {found[1], found[2]}
+
+
+def test_one_found_event_matches_one_true_event_only():
+    truth = [Interval("reach", "left", 0.0, 1.0), Interval("reach", "left", 1.2, 2.0)]
+    found = [Interval("reach", "left", 0.5, 1.5)]
+    matched, missed, _ = match_events(truth, found)
+    assert matched == [(truth[0], found[0])]  # larger overlap wins
+    assert missed == [truth[1]]
+
+
+def test_scores():
+    rows = pd.DataFrame(
+        [
+            {"type": "reach", "outcome": "matched", "onset_error_s": 0.1},
+            {"type": "reach", "outcome": "matched", "onset_error_s": -0.3},
+            {"type": "reach", "outcome": "missed", "onset_error_s": np.nan},
+            {"type": "reach", "outcome": "spurious", "onset_error_s": np.nan},
+        ]
+    )
+    reach = event_scores(rows).set_index("type").loc["reach"]
+    assert reach["precision"] == 2 / 3 and reach["recall"] == 2 / 3
+    assert math.isclose(reach["f1"], 2 / 3)
+    assert math.isclose(reach["median_onset_error_s"], 0.2)
+    lift = event_scores(rows).set_index("type").loc["head_lift"]
+    assert math.isnan(lift["f1"]) and lift["true"] == 0
