@@ -207,19 +207,16 @@ def info(model_dir: ModelDirOption = None) -> None:
     ]:
         table.add_row(name, version)
     out.print(table)
-    models = Table(title="MediaPipe model bundles")
-    for column in ("bundle", "found", "path", "looked in"):
-        models.add_column(column, overflow="fold")
     missing = False
     for status in model_status(model_dir):
-        missing |= not status["found"]
-        models.add_row(
-            status["name"],
-            "yes" if status["found"] else "[red]no[/red]",
-            str(status.get("path") or "-"),
-            "\n".join(str(p) for p in status.get("searched", [])),
+        usable = status["found"] and status["valid"]
+        missing |= not usable
+        state = "ok" if usable else f"[red]{status.get('problem') or 'missing'}[/red]"
+        out.print(
+            f"{status['name']}: {state}\n  looked in ({status['origin']}): {status['folder']}",
+            highlight=False,
+            soft_wrap=True,
         )
-    out.print(models)
     if missing:
         out.print(
             "Missing bundles are downloaded into the user cache on the first `motorobs analyze` "
@@ -233,13 +230,14 @@ def metrics() -> None:
     """List every metric motorobs computes, with its unit and definition."""
     from motorobs.metrics import metric_catalogue
 
-    table = Table(show_lines=True)
-    for column in ("metric", "unit", "per hand", "applies to", "definition"):
-        table.add_column(column, overflow="fold")
     for row in metric_catalogue().itertuples():
-        where = f"postures: {row.postures}; views: {row.views}"
-        table.add_row(row.metric, row.unit, "yes" if row.per_side else "", where, row.definition)
-    out.print(table)
+        per_hand = ", per hand" if row.per_side else ""
+        out.print(
+            f"[bold]{row.metric}[/bold] ({row.unit}{per_hand}; postures: {row.postures}; "
+            f"views: {row.views})\n  {row.definition}\n",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
