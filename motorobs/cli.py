@@ -109,7 +109,7 @@ def analyze(
     config = AnalysisConfig().with_overrides(pose=pose, report={"blur_faces": blur_faces})
     output.mkdir(parents=True, exist_ok=True)
     handler = log_to_file(output / "run.log")
-    for name, message in failures:
+    for _name, message in failures:
         logger.error("%s", message)
     try:
         with Progress(
@@ -147,7 +147,7 @@ def analyze(
     finally:
         logger.removeHandler(handler)
         handler.close()
-    for name, message in batch.failures:
+    for _name, message in batch.failures:
         err.print(f"[red]failed:[/red] {message}", highlight=False, soft_wrap=True)
     n_ok = len(batch.results)
     out.print(

@@ -2,7 +2,8 @@
 
 Layout (compatible with the ``movement`` package's poses datasets)::
 
-    dims     time (T), space ("x", "y"), keypoint (K = 33 pose + 21 + 21 hand), individual ("infant")
+    dims     time (T), space ("x", "y"), keypoint (K = 33 pose + 2 x 21 hand),
+             individual ("infant")
     coords   time      seconds from the start of the video
              frame     (time) index of the frame in the video
              keypoint  unique names: pose names ("left_wrist") and hand names
@@ -184,7 +185,7 @@ def from_dataframe(table: pd.DataFrame, attrs: dict[str, Any] | None = None) -> 
     frames = frames_table["frame"].to_numpy()
     row_of_frame = {f: i for i, f in enumerate(frames)}
     rows = table["frame"].map(row_of_frame).to_numpy()
-    cols = np.array([index[(p, n)] for p, n in zip(table["part"], table["landmark"])])
+    cols = np.array([index[(p, n)] for p, n in zip(table["part"], table["landmark"], strict=True)])
     arrays = empty_arrays(len(frames))
     arrays["position"][rows, 0, cols] = table["x_px"].to_numpy(float)
     arrays["position"][rows, 1, cols] = table["y_px"].to_numpy(float)

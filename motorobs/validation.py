@@ -69,7 +69,7 @@ def runs_of_true(mask: np.ndarray) -> list[tuple[int, int]]:
     """``(start, stop)`` index pairs (stop exclusive) of the runs of True in a 1-D mask."""
     padded = np.concatenate([[False], np.asarray(mask, bool), [False]])
     edges = np.flatnonzero(np.diff(padded.astype(int)))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
 def _overlap(a: Interval, b: Interval) -> float:

@@ -25,7 +25,8 @@ def test_true_events_from_ground_truth_content():
     truth = {
         "fps": 10,
         "midline_crossings": [
-            {"hand": "right", "start_frame": 10, "end_frame": 20, "basis": "3d_body_sagittal_plane"},
+            {"hand": "right", "start_frame": 10, "end_frame": 20,
+             "basis": "3d_body_sagittal_plane"},
             {"hand": "right", "start_frame": 10, "end_frame": 20,
              "basis": "2d_image_midline_shoulders_to_hips"},
         ],

@@ -7,7 +7,7 @@ import numpy as np
 from motorobs.pose.infant import attribute_hands, choose_infant, torso_size_px
 from motorobs.schema import POSE_LANDMARKS
 
-I = {n: i for i, n in enumerate(POSE_LANDMARKS)}
+IDX = {n: i for i, n in enumerate(POSE_LANDMARKS)}
 
 
 def person(centre: tuple[float, float], shoulder_width: float) -> np.ndarray:
@@ -15,12 +15,12 @@ def person(centre: tuple[float, float], shoulder_width: float) -> np.ndarray:
     xy = np.full((33, 2), np.nan)
     cx, cy = centre
     half = shoulder_width / 2
-    xy[I["left_shoulder"]] = (cx + half, cy - half)
-    xy[I["right_shoulder"]] = (cx - half, cy - half)
-    xy[I["left_hip"]] = (cx + half, cy + half)
-    xy[I["right_hip"]] = (cx - half, cy + half)
-    xy[I["left_wrist"]] = (cx + 2 * half, cy + half)
-    xy[I["right_wrist"]] = (cx - 2 * half, cy + half)
+    xy[IDX["left_shoulder"]] = (cx + half, cy - half)
+    xy[IDX["right_shoulder"]] = (cx - half, cy - half)
+    xy[IDX["left_hip"]] = (cx + half, cy + half)
+    xy[IDX["right_hip"]] = (cx - half, cy + half)
+    xy[IDX["left_wrist"]] = (cx + 2 * half, cy + half)
+    xy[IDX["right_wrist"]] = (cx - 2 * half, cy + half)
     return xy
 
 
@@ -50,7 +50,7 @@ def test_no_people_no_infant():
 
 def test_hands_near_the_infant_wrists_are_attributed_by_side():
     infant = person((200, 200), 40)
-    left_wrist, right_wrist = infant[I["left_wrist"]], infant[I["right_wrist"]]
+    left_wrist, right_wrist = infant[IDX["left_wrist"]], infant[IDX["right_wrist"]]
     adult_hand = np.array([600.0, 50.0])
     hands = [adult_hand, right_wrist + 3, left_wrist - 2]
     assert attribute_hands(infant, hands, max_dist=0.6) == {"right": 1, "left": 2}
@@ -58,8 +58,8 @@ def test_hands_near_the_infant_wrists_are_attributed_by_side():
 
 def test_each_hand_goes_to_one_wrist_only():
     infant = person((200, 200), 40)
-    infant[I["right_wrist"]] = infant[I["left_wrist"]] + 1  # wrists together
-    hands = [infant[I["left_wrist"]].copy()]
+    infant[IDX["right_wrist"]] = infant[IDX["left_wrist"]] + 1  # wrists together
+    hands = [infant[IDX["left_wrist"]].copy()]
     owned = attribute_hands(infant, hands, max_dist=0.6)
     assert len(owned) == 1 and list(owned.values()) == [0]
 
