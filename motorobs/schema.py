@@ -99,6 +99,7 @@ HAND_CONNECTIONS: tuple[tuple[str, str], ...] = tuple(
     for pair in zip(
         ("wrist",) + tuple(n for n in HAND_LANDMARKS if n.startswith(finger))[:-1],
         tuple(n for n in HAND_LANDMARKS if n.startswith(finger)),
+        strict=True,
     )
 )
 
