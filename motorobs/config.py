@@ -38,6 +38,14 @@ class PoseConfig:
     hand_match_max_dist: float = 0.6
     """A detected hand is the infant's only if its wrist lies within this many of the
     infant's shoulder widths of the infant's pose wrist."""
+    estimator: str = "infant"
+    """Which landmark estimator runs (see docs/accuracy.md): ``"infant"`` tries the frame in
+    four quarter turns and keeps the turn whose pose the model is most sure of (infants lie at
+    any angle; the model expects people upright), landmarks mapped back to the upright frame;
+    ``"mediapipe"`` feeds the frame as it is (plain MediaPipe)."""
+    rotation_check_s: float = 3.0
+    """``"infant"`` on video: seconds between re-checks of the quarter turn (each check runs
+    the pose model on four turns of one frame); ``0`` decides once per clip."""
 
 
 @dataclass(frozen=True)
@@ -73,14 +81,21 @@ class MetricsConfig:
     """Hands together: the two hands within this distance (body units) of each other."""
     reach_min_speed: float = 0.4
     """Reach: hand speed (body units per second) above which a movement bout starts."""
-    reach_min_displacement: float = 0.3
-    """Reach: minimum net displacement of the hand away from its shoulder (body units)."""
+    reach_min_displacement: float = 0.4
+    """Reach: minimum net displacement of the hand relative to its shoulder (body units)."""
     reach_min_duration_s: float = 0.2
+    """Reach: shortest movement bout (s) that can be a reach."""
     reach_max_duration_s: float = 4.0
+    """Reach: longest movement bout (s); also the longest hold (s) before a return."""
+    reach_merge_gap_s: float = 0.15
+    """Reach: speed bouts separated by pauses up to this long (s) are one movement."""
     head_lift_threshold_deg: float = 20.0
     """Head lift: elevation above rest (degrees) that starts a lift episode."""
     head_lift_min_duration_s: float = 0.5
     """Head lift: minimum duration of an episode."""
+    head_lift_rest_max_deg: float = 0.0
+    """Head lift: the resting level is the 10th percentile of the angle in prone, but at
+    most this (degrees), so that a clip where the head is up throughout still shows lifts."""
     prone_min_share: float = 0.0
     """Share of frames that must be prone for head-lift metrics to apply (besides > 0)."""
 

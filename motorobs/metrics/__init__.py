@@ -1,5 +1,12 @@
 """Motor metrics: a registry of pure functions over cleaned, body-relative signals."""
 
+# Importing these modules registers the built-in metrics (order = report order).
+from motorobs.metrics import (
+    head_control,  # noqa: E402, F401, I001
+    midline,  # noqa: E402, F401, I001
+    posture,  # noqa: E402, F401, I001
+    reaching,  # noqa: E402, F401, I001
+)
 from motorobs.metrics.base import (
     METRICS,
     Event,
@@ -10,6 +17,7 @@ from motorobs.metrics.base import (
     metric_catalogue,
     register_metric,
 )
+from motorobs.metrics.compute import compute_metrics  # noqa: E402
 
 __all__ = [
     "METRICS",
@@ -18,6 +26,7 @@ __all__ = [
     "MetricSpec",
     "MetricValue",
     "Trace",
+    "compute_metrics",
     "metric_catalogue",
     "register_metric",
 ]

@@ -1,0 +1,105 @@
+"""Rules every built-in metric applies: applicability, coverage gates, run finding.
+
+Shared rules
+    * ``coverage`` = usable frames / relevant frames, where "relevant" are the frames of the
+      postures (and camera view) where the metric applies and "usable" those among them
+      where every landmark the metric needs is valid.
+    * No relevant frame: ``not_applicable`` with the reason.
+    * ``coverage < MetricsConfig.min_coverage`` or usable time < ``min_valid_s``:
+      ``insufficient_data`` with a reason naming what was missing; ``value`` is None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from motorobs.config import MetricsConfig
+from motorobs.metrics.base import MetricValue
+from motorobs.signals import BodySignals
+from motorobs.signals.cleaning import valid_runs
+
+Outputs = dict[str, tuple[str, str]]
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, stop)`` (stop exclusive) of the runs of True in a (T,) boolean mask."""
+    return valid_runs(mask)
+
+
+def unavailable(
+    outputs: Outputs,
+    status: str,
+    reason: str,
+    sides: tuple[str | None, ...] = (None,),
+    coverage: float = 0.0,
+) -> list[MetricValue]:
+    """One value-less MetricValue per output (and side) with the same status and reason."""
+    return [
+        MetricValue(name=name, value=None, unit=unit, coverage=coverage, status=status,
+                    definition=definition, side=side, reason=reason)
+        for side in sides
+        for name, (unit, definition) in outputs.items()
+    ]
+
+
+def view_problem(signals: BodySignals, needed: str, reason_if_other: str) -> tuple[str, str] | None:
+    """``(status, reason)`` when the clip's camera view is not ``needed``, else None."""
+    if signals.view == needed:
+        return None
+    if signals.view == "unknown":
+        reason = f"the camera view could not be determined ({signals.view_reason})"
+        return "insufficient_data", reason
+    return "not_applicable", reason_if_other
+
+
+def gated_values(
+    outputs: Outputs,
+    compute: Callable[[], dict[str, float]],
+    *,
+    relevant: np.ndarray,
+    usable: np.ndarray,
+    signals: BodySignals,
+    config: MetricsConfig,
+    needs: str,
+    where: str,
+    side: str | None = None,
+) -> list[MetricValue]:
+    """Apply the coverage gate, then compute the values if it passes.
+
+    Parameters
+    ----------
+    outputs
+        Metric name -> (unit, definition) of the values ``compute`` returns.
+    compute
+        Returns metric name -> value; called only when the gate passes.
+    relevant, usable
+        (T,) masks (see the module docstring); ``relevant`` must have a True frame.
+    needs, where
+        Plain words for the reason: what landmarks were needed, during what time
+        (e.g. ``"the right hand and both shoulders"``, ``"supine or sitting time"``).
+    """
+    n_relevant = int(relevant.sum())
+    n_usable = int((usable & relevant).sum())
+    coverage = n_usable / n_relevant if n_relevant else 0.0
+    usable_s = n_usable * signals.dt_s
+    problem = None
+    if coverage < config.min_coverage:
+        problem = (
+            f"{needs} seen in only {coverage:.0%} of the {where} "
+            f"(at least {config.min_coverage:.0%} needed)"
+        )
+    elif usable_s < config.min_valid_s:
+        problem = (
+            f"{needs} seen for only {usable_s:.1f} s of the {where} "
+            f"(at least {config.min_valid_s:g} s needed)"
+        )
+    if problem:
+        return unavailable(outputs, "insufficient_data", problem, (side,), coverage)
+    values = compute()
+    return [
+        MetricValue(name=name, value=float(values[name]), unit=unit, coverage=coverage,
+                    status="ok", definition=definition, side=side)
+        for name, (unit, definition) in outputs.items()
+    ]

@@ -1,0 +1,205 @@
+"""Midline crossing and hands together (supine or sitting, camera above the infant).
+
+The body midline is the body frame's ``up`` axis through mid-shoulder (see
+:mod:`motorobs.signals.body_frame`); a hand's lateral offset is its body-frame lateral
+coordinate in body units (BU, shoulder widths), + = towards the infant's left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from motorobs.config import MetricsConfig
+from motorobs.metrics.base import Event, MetricOutput, Trace, register_metric
+from motorobs.metrics.common import gated_values, runs, unavailable, view_problem
+from motorobs.signals import BodySignals
+
+POSTURES = ("supine", "sitting")
+SIDE_VIEW_REASON = "the body midline cannot be seen from the side"
+NOT_LYING_REASON = "the infant was never supine or sitting (midline metrics need one of these)"
+SIDES = ("left", "right")
+
+CROSSING_OUTPUTS = {
+    "midline_crossings": (
+        "count",
+        "Times the hand went from its own side of the body midline to more than the margin "
+        "beyond it on the other side and stayed there at least the minimum duration.",
+    ),
+    "midline_crossings_per_min": (
+        "per minute",
+        "Midline crossings per minute of time in which the hand was seen (supine/sitting).",
+    ),
+}
+TOGETHER_OUTPUTS = {
+    "hands_together_pct": (
+        "%",
+        "Share of the time both hands were seen (supine/sitting) in which both were near the "
+        "body midline and near each other.",
+    ),
+}
+LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "nose",
+             "left_wrist", "right_wrist", "left_hand_wrist", "right_hand_wrist")
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """One midline crossing: frame indices (inclusive) spent beyond the margin."""
+
+    first: int
+    last: int
+    max_contralateral_bu: float
+
+
+def detect_crossings(
+    own_side_offset: np.ndarray, dt_s: float, margin: float, min_duration_s: float
+) -> list[Crossing]:
+    """Find midline crossings in a hand's signed offset from the midline.
+
+    Parameters
+    ----------
+    own_side_offset
+        (T,) lateral offset of the hand in BU, + = the hand's own side; NaN where unseen
+        (unseen frames neither start nor end a crossing).
+    dt_s
+        Frame duration (s).
+    margin
+        The hand must go below ``-margin`` (BU).
+    min_duration_s
+        ...for at least this long without interruption.
+
+    Returns
+    -------
+    Crossings in time order. A crossing starts when a hand last seen on its own side
+    (offset > 0) goes beyond the margin; it ends when the hand is back on its own side
+    (offset > 0), so wobbling around the margin on the far side is one crossing. A hand
+    already on the far side when first seen is not counted.
+    """
+    crossings: list[Crossing] = []
+    state = "unknown"
+    start = 0
+
+    def close(end: int) -> None:
+        segment = own_side_offset[start:end]
+        beyond = segment < -margin
+        longest = max((b - a for a, b in runs(beyond)), default=0)
+        if longest * dt_s >= min_duration_s - 1e-9:
+            idx = np.flatnonzero(beyond) + start
+            crossings.append(Crossing(int(idx[0]), int(idx[-1]),
+                                      float(-np.nanmin(segment))))
+
+    for t, offset in enumerate(own_side_offset):
+        if np.isnan(offset):
+            continue
+        if state == "crossed":
+            if offset > 0:
+                close(t)
+                state = "own"
+        elif offset > 0:
+            state = "own"
+        elif offset < -margin:
+            if state == "own":
+                start = t
+                state = "crossed"
+            else:
+                state = "far"
+    if state == "crossed":
+        close(len(own_side_offset))
+    return crossings
+
+
+def _applicability(signals: BodySignals) -> tuple[str, str] | None:
+    problem = view_problem(signals, "top", SIDE_VIEW_REASON)
+    if problem:
+        return problem
+    if not np.isin(signals.posture, POSTURES).any():
+        return "not_applicable", NOT_LYING_REASON
+    return None
+
+
+def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:
+    """(T,) body-frame lateral coordinate of a hand (BU, + = infant's left), NaN if unseen."""
+    return signals.body_xy(signals.hand(side))[:, 0]
+
+
+@register_metric(
+    "midline_crossings",
+    outputs=CROSSING_OUTPUTS,
+    landmarks=LANDMARKS,
+    postures=POSTURES,
+    views=("top",),
+    per_side=True,
+)
+def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
+    """Midline crossings per hand (see docs/metrics.md)."""
+    problem = _applicability(signals)
+    if problem:
+        return MetricOutput(values=unavailable(CROSSING_OUTPUTS, *problem, sides=SIDES))
+    relevant = np.isin(signals.posture, POSTURES)
+    out = MetricOutput()
+    for side in SIDES:
+        lateral = hand_lateral_bu(signals, side)
+        usable = relevant & np.isfinite(lateral)
+        own = np.where(usable, lateral if side == "left" else -lateral, np.nan)
+        found = detect_crossings(own, signals.dt_s, config.midline_margin,
+                                 config.midline_min_duration_s)
+        minutes = usable.sum() * signals.dt_s / 60.0
+        out.values += gated_values(
+            CROSSING_OUTPUTS,
+            lambda found=found, minutes=minutes: {
+                "midline_crossings": len(found),
+                "midline_crossings_per_min": len(found) / minutes,
+            },
+            relevant=relevant, usable=usable, signals=signals, config=config,
+            needs=f"the {side} hand and the body midline", where="supine or sitting time",
+            side=side,
+        )
+        if out.values[-1].status == "ok":
+            out.events += [
+                Event("midline_crossing", side, float(signals.time_s[c.first]),
+                      float(signals.time_s[c.last]),
+                      {"max_contralateral_bu": round(c.max_contralateral_bu, 3)})
+                for c in found
+            ]
+        out.traces.append(Trace(
+            name=f"hand_lateral_{side}",
+            label=f"{side.capitalize()} hand: sideways position from the body midline "
+                  "(+ = infant's left)",
+            unit="BU",
+            values=np.where(usable, lateral, np.nan),
+            event_types=("midline_crossing",),
+            reference_lines=(-config.midline_margin, config.midline_margin),
+        ))
+    return out
+
+
+@register_metric(
+    "hands_together",
+    outputs=TOGETHER_OUTPUTS,
+    landmarks=LANDMARKS,
+    postures=POSTURES,
+    views=("top",),
+)
+def hands_together(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
+    """Share of time with both hands at the midline and near each other."""
+    problem = _applicability(signals)
+    if problem:
+        return MetricOutput(values=unavailable(TOGETHER_OUTPUTS, *problem))
+    relevant = np.isin(signals.posture, POSTURES)
+    left = signals.body_xy(signals.hand("left"))
+    right = signals.body_xy(signals.hand("right"))
+    usable = relevant & np.isfinite(left).all(axis=1) & np.isfinite(right).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        together = (
+            (np.abs(left[:, 0]) < config.hands_together_midline)
+            & (np.abs(right[:, 0]) < config.hands_together_midline)
+            & (np.linalg.norm(left - right, axis=1) < config.hands_together_distance)
+        )
+    values = gated_values(
+        TOGETHER_OUTPUTS,
+        lambda: {"hands_together_pct": 100.0 * (together & usable).sum() / usable.sum()},
+        relevant=relevant, usable=usable, signals=signals, config=config,
+        needs="both hands and the body midline", where="supine or sitting time",
+    )
+    return MetricOutput(values=values)

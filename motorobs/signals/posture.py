@@ -1,0 +1,203 @@
+"""Camera view (per clip) and infant posture (per frame) from pose landmarks.
+
+View
+    "side" when the two shoulders are strongly foreshortened: their 2-D distance is less
+    than ``SIDE_VIEW_MAX_SHOULDER_RATIO`` of the shoulder width expected from the trunk
+    length (or head size without hips; see :mod:`motorobs.signals.body_frame`), i.e. the
+    near and far shoulders almost overlap. Otherwise "top". On the sample clips the ratio
+    is 0.84-1.06 from above and 0.19-0.36 from the side.
+
+Posture
+    The chest ("anterior") direction in 3-D is ``A = L x U`` with ``L`` = left shoulder
+    minus right shoulder and ``U`` = mid-hip to mid-shoulder (mid-shoulder to mid-ear
+    without hips), each point as ``(x_px, y_px, depth_z * frame_width)``; in this
+    right-handed camera frame (x right, y down, z away from the camera) ``L x U`` points
+    out of the chest. Gravity is "into the image" (+z) from above and image-down (+y) from
+    the side. With ``c = A . gravity`` (unit vectors): supine when ``c < -0.5`` (chest up),
+    prone when ``c > 0.5``, side-lying in between, and sitting, in a side view only, when
+    the trunk points up within 45 degrees of vertical. Labels are then smoothed with a
+    1-s majority vote. The rule relies on MediaPipe's left/right labels (its chirality);
+    it was checked on the MediaPipe output of all eight sample clips (top and side,
+    supine and prone): every frame of every clip classified as the clip's posture.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from motorobs.signals.body_frame import SHOULDER_PER_HEAD, SHOULDER_PER_TRUNK
+
+POSTURES: tuple[str, ...] = ("supine", "prone", "side_lying", "sitting", "unknown")
+VIEWS: tuple[str, ...] = ("top", "side", "unknown")
+
+SIDE_VIEW_MAX_SHOULDER_RATIO = 0.55
+"""Seen shoulder width / expected shoulder width below which the view is "side"."""
+LYING_MIN_COS = 0.5
+"""|cos| of the angle between the chest direction and gravity for supine/prone (60 deg)."""
+SITTING_MIN_COS = 0.7
+"""cos of the angle between the trunk and the vertical for sitting (45 deg)."""
+POSTURE_SMOOTHING_S = 1.0
+"""Window of the majority vote that removes single-frame posture flicker (s)."""
+
+
+def _median(values: np.ndarray) -> float:
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if values.size else float("nan")
+
+
+def classify_view(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    nose: np.ndarray,
+) -> tuple[str, str]:
+    """Camera view of a whole clip from (T, 2) pixel positions (NaN where missing).
+
+    Returns
+    -------
+    view, reason
+        ``view`` in {"top", "side", "unknown"}; ``reason`` says what was measured.
+    """
+    mid_shoulder = (left_shoulder + right_shoulder) / 2
+    shoulder_width = _median(np.linalg.norm(left_shoulder - right_shoulder, axis=1))
+    trunk = _median(np.linalg.norm(mid_shoulder - mid_hip, axis=1))
+    head = _median(np.linalg.norm(nose - mid_shoulder, axis=1))
+    if not np.isfinite(shoulder_width):
+        return "unknown", "the shoulders were never seen, so the camera view is unknown"
+    if np.isfinite(trunk) and trunk > 0:
+        expected, basis = SHOULDER_PER_TRUNK * trunk, f"{SHOULDER_PER_TRUNK} x trunk length"
+    elif np.isfinite(head) and head > 0:
+        expected, basis = SHOULDER_PER_HEAD * head, f"{SHOULDER_PER_HEAD} x shoulder-to-nose"
+    else:
+        return "unknown", "neither hips nor nose were seen, so the camera view is unknown"
+    ratio = shoulder_width / expected
+    measured = (
+        f"shoulders appear {shoulder_width:.0f} px apart, {ratio:.2f} of the width expected "
+        f"from the body's size ({basis} = {expected:.0f} px)"
+    )
+    if ratio < SIDE_VIEW_MAX_SHOULDER_RATIO:
+        return "side", f"side view: {measured}; near and far shoulders overlap"
+    return "top", f"top view: {measured}"
+
+
+NEAR_SIDE_LANDMARKS = ("ear", "shoulder", "hip")
+NEAR_SIDE_MIN_CONFIDENCE_GAP = 0.05
+"""Below this difference in mean confidence, the nearer side (by depth) is the near side."""
+
+
+def near_side(
+    confidence: dict[str, np.ndarray], depth_px: dict[str, np.ndarray]
+) -> tuple[str, str]:
+    """The side of the body facing a side-on camera: "left" or "right", and why.
+
+    Parameters
+    ----------
+    confidence, depth_px
+        Per side ("left"/"right"), (T, n) raw confidences and depths (pixels, + = away from
+        the camera) of the ear, shoulder and hip of that side.
+
+    The near side is the one MediaPipe saw with the higher mean confidence; when the two
+    differ by less than ``NEAR_SIDE_MIN_CONFIDENCE_GAP`` (MediaPipe often reports 1.0 for
+    both), the side with the smaller mean depth (nearer the camera).
+    """
+    score = {side: float(np.nan_to_num(np.nanmean(c))) if np.isfinite(c).any() else 0.0
+             for side, c in confidence.items()}
+    if abs(score["left"] - score["right"]) >= NEAR_SIDE_MIN_CONFIDENCE_GAP:
+        side = max(score, key=score.__getitem__)
+        return side, f"{side} side landmarks seen with higher confidence"
+    depth = {side: float(np.nanmean(d)) if np.isfinite(d).any() else np.inf
+             for side, d in depth_px.items()}
+    side = "left" if depth["left"] <= depth["right"] else "right"
+    return side, f"{side} side landmarks nearer the camera (MediaPipe depth)"
+
+
+def chest_alignment(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    mid_ear: np.ndarray,
+    gravity: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cosines of the chest direction and of the trunk with gravity, per frame.
+
+    Parameters
+    ----------
+    left_shoulder, right_shoulder, mid_hip, mid_ear
+        (T, 3) points ``(x_px, y_px, depth_px)``; NaN where missing. ``mid_ear`` replaces
+        ``mid_hip`` (as the head-ward end of the axis) in frames without hips.
+    gravity
+        (3,) unit vector of gravity in the same frame.
+
+    Returns
+    -------
+    chest_cos, trunk_up_cos
+        (T,) ``A . g`` (+1: chest down, -1: chest up) and ``-U . g`` (+1: trunk upright).
+    """
+    mid_shoulder = (left_shoulder + right_shoulder) / 2
+    axis = mid_shoulder - mid_hip
+    no_hips = ~np.isfinite(axis).all(axis=1)
+    axis[no_hips] = (mid_ear - mid_shoulder)[no_hips]
+    chest = np.cross(left_shoulder - right_shoulder, axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chest = chest / np.linalg.norm(chest, axis=1, keepdims=True)
+        axis = axis / np.linalg.norm(axis, axis=1, keepdims=True)
+    return chest @ gravity, -(axis @ gravity)
+
+
+def classify_posture(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    mid_ear: np.ndarray,
+    view: str,
+    rate_hz: float,
+) -> np.ndarray:
+    """Posture per frame (see the module docstring for the rule).
+
+    Parameters
+    ----------
+    left_shoulder, right_shoulder, mid_hip, mid_ear
+        (T, 3) points ``(x_px, y_px, depth_px)`` where ``depth_px = depth_z * frame_width``.
+    view
+        Camera view of the clip; "unknown" gives "unknown" everywhere.
+    rate_hz
+        Sampling rate, for the smoothing window.
+
+    Returns
+    -------
+    (T,) array of str in :data:`POSTURES`.
+    """
+    n = len(left_shoulder)
+    labels = np.full(n, "unknown", dtype=object)
+    if view not in ("top", "side"):
+        return labels.astype(str)
+    gravity = np.array([0.0, 0.0, 1.0]) if view == "top" else np.array([0.0, 1.0, 0.0])
+    chest_cos, trunk_up_cos = chest_alignment(
+        left_shoulder, right_shoulder, mid_hip, mid_ear, gravity
+    )
+    known = np.isfinite(chest_cos)
+    labels[known] = "side_lying"
+    labels[known & (chest_cos < -LYING_MIN_COS)] = "supine"
+    labels[known & (chest_cos > LYING_MIN_COS)] = "prone"
+    if view == "side":
+        labels[known & (trunk_up_cos > SITTING_MIN_COS)] = "sitting"
+    return majority_smooth(labels.astype(str), rate_hz, POSTURE_SMOOTHING_S)
+
+
+def majority_smooth(labels: np.ndarray, rate_hz: float, window_s: float) -> np.ndarray:
+    """Replace each known label by the most common known label in a centred window.
+
+    "unknown" frames stay unknown and do not vote. Ties keep the frame's own label.
+    """
+    half = int(round(window_s * rate_hz / 2)) if rate_hz > 0 else 0
+    if half < 1:
+        return labels.copy()
+    out = labels.copy()
+    for t in np.flatnonzero(labels != "unknown"):
+        window = labels[max(0, t - half): t + half + 1]
+        window = window[window != "unknown"]
+        names, counts = np.unique(window, return_counts=True)
+        best = counts.max()
+        if counts[names == labels[t]][0] < best:
+            out[t] = names[np.argmax(counts)]
+    return out

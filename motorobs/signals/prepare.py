@@ -1,0 +1,276 @@
+"""From a landmarks dataset to the cleaned, body-relative signals every metric uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from motorobs.config import SignalConfig
+from motorobs.signals.body_frame import BodyFrame, compute_body_frame
+from motorobs.signals.cleaning import (
+    clean_trajectories,
+    effective_cutoff_hz,
+    sample_spacing_s,
+    time_derivative,
+)
+from motorobs.signals.posture import (
+    NEAR_SIDE_LANDMARKS,
+    classify_posture,
+    classify_view,
+    near_side,
+)
+
+HAND_POINTS: dict[str, str] = {"left": "left_hand_point", "right": "right_hand_point"}
+"""Derived keypoint holding each hand's position (see :func:`prepare_signals`)."""
+SIDES = ("left", "right")
+
+
+@dataclass
+class BodySignals:
+    """Cleaned landmark trajectories of one clip, in the image and in the body frame.
+
+    Attributes
+    ----------
+    time_s
+        (T,) analysis time base, seconds from the start of the video.
+    rate_hz
+        Sampling rate of ``time_s`` (1 / median spacing; 0 with fewer than 2 frames).
+    keypoints
+        (K,) names: the dataset's keypoints plus the derived ``left_hand_point`` and
+        ``right_hand_point`` (the hand model's wrist when it saw the hand, else the pose
+        wrist).
+    position_px
+        (T, K, 2) cleaned positions in pixels (x right, y down); NaN where not usable.
+    depth_px
+        (T, K) cleaned MediaPipe depth times the frame width (pixels, + = away from the
+        camera; relative and rough).
+    velocity_px_s
+        (T, K, 2) time derivative of ``position_px`` (pixels per second).
+    confidence
+        (T, K) the landmarks' raw confidence (visibility / hand score, 0..1; NaN if absent).
+    observed
+        (T, K) seen with confidence >= ``min_visibility``.
+    valid
+        (T, K) usable: observed, or inside a gap short enough to be interpolated.
+    frame
+        The body frame (origin, axes, body unit).
+    posture
+        (T,) str in {"supine", "prone", "side_lying", "sitting", "unknown"}.
+    view, view_reason
+        Camera view of the clip ("top", "side" or "unknown") and why.
+    near_side
+        In a side view, the infant's side facing the camera ("left"/"right"); the other
+        side's limbs are hidden and only guessed by MediaPipe. None in other views.
+    frame_width, frame_height
+        Video frame size in pixels.
+    provenance
+        Cleaning and body-frame parameters actually used.
+    """
+
+    time_s: np.ndarray
+    rate_hz: float
+    keypoints: tuple[str, ...]
+    position_px: np.ndarray
+    depth_px: np.ndarray
+    velocity_px_s: np.ndarray
+    confidence: np.ndarray
+    observed: np.ndarray
+    valid: np.ndarray
+    frame: BodyFrame
+    posture: np.ndarray
+    view: str
+    view_reason: str
+    near_side: str | None
+    frame_width: int
+    frame_height: int
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_frames(self) -> int:
+        """Number of analysed frames T."""
+        return len(self.time_s)
+
+    @property
+    def dt_s(self) -> float:
+        """Duration each frame stands for (s): 1 / ``rate_hz``."""
+        return 1.0 / self.rate_hz if self.rate_hz > 0 else 0.0
+
+    @property
+    def body_unit_px(self) -> float:
+        """The body unit (BU, the infant's shoulder width) in pixels."""
+        return self.frame.scale_px
+
+    def index(self, name: str) -> int:
+        """Position of keypoint ``name`` in ``keypoints``."""
+        try:
+            return self.keypoints.index(name)
+        except ValueError:
+            raise KeyError(
+                f"No keypoint {name!r}; known keypoints include {list(self.keypoints[:12])} ..."
+            ) from None
+
+    def point_px(self, name: str) -> np.ndarray:
+        """(T, 2) cleaned image position of ``name`` in pixels (NaN where not usable)."""
+        return self.position_px[:, self.index(name)]
+
+    def point3d_px(self, name: str) -> np.ndarray:
+        """(T, 3) ``(x_px, y_px, depth_px)`` of ``name``."""
+        i = self.index(name)
+        return np.concatenate([self.position_px[:, i], self.depth_px[:, i, None]], axis=1)
+
+    def is_valid(self, name: str) -> np.ndarray:
+        """(T,) frames where ``name`` is usable."""
+        return self.valid[:, self.index(name)]
+
+    def body_xy(self, name: str) -> np.ndarray:
+        """(T, 2) body coordinates ``(lateral, up)`` of ``name`` in BU.
+
+        + lateral = towards the infant's left; + up = towards the head; origin mid-shoulder.
+        """
+        return self.frame.to_body(self.point_px(name))
+
+    def hand(self, side: str) -> str:
+        """Name of the derived keypoint of the ``side`` ("left"/"right") hand."""
+        return HAND_POINTS[side]
+
+    def relative_speed_bu_s(self, name: str, reference: str) -> np.ndarray:
+        """(T,) speed of ``name`` relative to ``reference`` in BU per second.
+
+        Translation of the whole body cancels out; the magnitude does not depend on the
+        body frame's orientation.
+        """
+        v = self.velocity_px_s[:, self.index(name)] - self.velocity_px_s[:, self.index(reference)]
+        return np.linalg.norm(v, axis=1) / self.body_unit_px
+
+
+def _infant(ds: xr.Dataset) -> xr.Dataset:
+    if "individual" in ds.dims:
+        return ds.isel(individual=0)
+    return ds
+
+
+def _with_hand_points(
+    position: np.ndarray, depth: np.ndarray, confidence: np.ndarray, names: list[str],
+    min_confidence: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Append ``left_hand_point``/``right_hand_point``: hand-model wrist, else pose wrist."""
+    extra_pos, extra_depth, extra_conf = [], [], []
+    for side in ("left", "right"):
+        hand, pose = names.index(f"{side}_hand_wrist"), names.index(f"{side}_wrist")
+        use_hand = confidence[:, hand] >= min_confidence
+        pick = np.where(use_hand, hand, pose)
+        rows = np.arange(len(pick))
+        extra_pos.append(position[rows, :, pick])
+        extra_depth.append(depth[rows, pick])
+        extra_conf.append(confidence[rows, pick])
+    position = np.concatenate([position, np.stack(extra_pos, axis=2)], axis=2)
+    depth = np.concatenate([depth, np.stack(extra_depth, axis=1)], axis=1)
+    confidence = np.concatenate([confidence, np.stack(extra_conf, axis=1)], axis=1)
+    return position, depth, confidence, [*names, *HAND_POINTS.values()]
+
+
+def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
+    """Clean a landmarks dataset and express it in the infant's body frame.
+
+    Steps, per keypoint coordinate (x, y and depth): landmarks with confidence below
+    ``config.min_visibility`` are dropped; interior gaps up to ``config.max_gap_s`` are
+    filled linearly; each run of valid samples is low-pass filtered (zero-phase
+    Butterworth, ``config.lowpass_hz`` clamped below Nyquist, ``config.lowpass_order``);
+    velocities are central differences of the filtered signal. Then the camera view,
+    the body frame and the posture per frame are derived (see
+    :mod:`motorobs.signals.posture` and :mod:`motorobs.signals.body_frame`).
+
+    Parameters
+    ----------
+    ds
+        Landmarks dataset of the infant (see :mod:`motorobs.landmarks`); its ``time``
+        coordinate sets the analysis time base (it may be sub-sampled).
+    config
+        Cleaning parameters.
+    """
+    ds = _infant(ds)
+    time_s = np.asarray(ds["time"].values, float)
+    names = [str(k) for k in ds["keypoint"].values]
+    width = int(ds.attrs.get("frame_width", 1))
+    height = int(ds.attrs.get("frame_height", 1))
+    position = np.asarray(ds["position"].transpose("time", "space", "keypoint").values, float)
+    depth = np.asarray(ds["depth_z"].transpose("time", "keypoint").values, float) * width
+    confidence = np.asarray(ds["confidence"].transpose("time", "keypoint").values, float)
+    position, depth, confidence, names = _with_hand_points(
+        position, depth, confidence, names, config.min_visibility
+    )
+    n_t, n_k = len(time_s), len(names)
+    spacing = sample_spacing_s(time_s)
+    rate_hz = 1.0 / spacing if spacing > 0 else 0.0
+
+    stacked = np.concatenate([position, depth[:, None, :]], axis=1).reshape(n_t, 3 * n_k)
+    stacked_conf = np.repeat(confidence[:, None, :], 3, axis=1).reshape(n_t, 3 * n_k)
+    cleaned, observed, filled = clean_trajectories(
+        stacked, stacked_conf, time_s,
+        min_confidence=config.min_visibility, max_gap_s=config.max_gap_s,
+        cutoff_hz=config.lowpass_hz, order=config.lowpass_order,
+    )
+    cleaned = cleaned.reshape(n_t, 3, n_k)
+    position_px = np.moveaxis(cleaned[:, :2], 1, 2)
+    depth_px = cleaned[:, 2]
+    valid = np.isfinite(position_px).all(axis=2) & np.isfinite(depth_px)
+    position_px[~valid] = np.nan
+    depth_px = np.where(valid, depth_px, np.nan)
+    velocity = time_derivative(position_px.reshape(n_t, 2 * n_k), time_s).reshape(n_t, n_k, 2)
+    observed = observed.reshape(n_t, 3, n_k).all(axis=1)
+
+    def pt(name: str) -> np.ndarray:
+        return position_px[:, names.index(name)]
+
+    def pt3(name: str) -> np.ndarray:
+        i = names.index(name)
+        return np.concatenate([position_px[:, i], depth_px[:, i, None]], axis=1)
+
+    mid_hip = (pt("left_hip") + pt("right_hip")) / 2
+    view, view_reason = classify_view(pt("left_shoulder"), pt("right_shoulder"), mid_hip,
+                                      pt("nose"))
+    frame = compute_body_frame(pt("left_shoulder"), pt("right_shoulder"), pt("left_hip"),
+                               pt("right_hip"), pt("nose"), view)
+    posture = classify_posture(
+        pt3("left_shoulder"), pt3("right_shoulder"),
+        (pt3("left_hip") + pt3("right_hip")) / 2, (pt3("left_ear") + pt3("right_ear")) / 2,
+        view, rate_hz,
+    )
+    facing = None
+    if view == "side":
+        parts = NEAR_SIDE_LANDMARKS
+        facing, facing_reason = near_side(
+            {s: confidence[:, [names.index(f"{s}_{p}") for p in parts]] for s in SIDES},
+            {s: depth_px[:, [names.index(f"{s}_{p}") for p in parts]] for s in SIDES},
+        )
+        view_reason = f"{view_reason}; {facing_reason}"
+    provenance = {
+        "min_visibility": config.min_visibility,
+        "max_gap_s": config.max_gap_s,
+        "lowpass": "zero-phase Butterworth (scipy.signal.sosfiltfilt), per run of valid samples",
+        "lowpass_hz": config.lowpass_hz,
+        "lowpass_hz_effective": effective_cutoff_hz(rate_hz, config.lowpass_hz)
+        if rate_hz > 0 else None,
+        "lowpass_order": config.lowpass_order,
+        "derivative": "central differences of the filtered signal (numpy.gradient)",
+        "rate_hz": rate_hz,
+        "n_frames": n_t,
+        "view": view,
+        "view_reason": view_reason,
+        "body_unit_px": frame.scale_px,
+        "body_unit_method": frame.scale_method,
+        "up_axis_from_hips_share": float(np.mean(frame.up_source == "hips")) if n_t else 0.0,
+        "head_axis_offset_deg": frame.head_axis_offset_deg,
+        "hand_point": "hand-model wrist when the hand model saw the hand, else pose wrist",
+        "interpolated_share": float(filled.mean()) if filled.size else 0.0,
+    }
+    return BodySignals(
+        time_s=time_s, rate_hz=rate_hz, keypoints=tuple(names), position_px=position_px,
+        depth_px=depth_px, velocity_px_s=velocity, confidence=confidence, observed=observed,
+        valid=valid,
+        frame=frame, posture=posture, view=view, view_reason=view_reason, near_side=facing,
+        frame_width=width, frame_height=height, provenance=provenance,
+    )

@@ -1,0 +1,117 @@
+"""Midline crossings and hands together on constructed bodies with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+from motorobs.config import MetricsConfig, SignalConfig
+from motorobs.metrics import compute_metrics
+from motorobs.metrics.midline import detect_crossings
+from motorobs.signals import prepare_signals
+from tests.signals.synthetic import REST_POINTS, min_jerk, out_and_back, synthetic_dataset
+
+FPS = 30.0
+N = 240
+TIME = np.arange(N) / FPS
+CONFIG = MetricsConfig()
+REST = np.array(REST_POINTS["right_wrist"])
+TARGET = np.array([0.6, -0.4, 0.1])       # on the infant's left side of the chest
+STARTS = (0.5, 4.3)                       # two out-hold-back movements
+OUT_S, HOLD_S, BACK_S = 1.0, 0.8, 1.0
+
+
+def crossing_trajectory() -> np.ndarray:
+    moves = [out_and_back(TIME, REST, TARGET, t0, OUT_S, HOLD_S, BACK_S) - REST
+             for t0 in STARTS]
+    return REST + sum(moves)
+
+
+def expected_start_times(margin: float) -> list[float]:
+    """When the wrist's lateral coordinate first exceeds +margin (analytically)."""
+    fraction = (margin - REST[0]) / (TARGET[0] - REST[0])
+    tau = brentq(lambda x: min_jerk(np.array([x]))[0] - fraction, 0.0, 1.0)
+    return [t0 + tau * OUT_S for t0 in STARTS]
+
+
+def run(**kwargs):
+    ds = synthetic_dataset(n_frames=N, fps=FPS,
+                           trajectories={"right_wrist": crossing_trajectory()}, **kwargs)
+    return compute_metrics(prepare_signals(ds, SignalConfig()), CONFIG,
+                           ["midline_crossings", "hands_together"])
+
+
+def value(output, name, side=None):
+    return next(v for v in output.values if v.name == name and v.side == side)
+
+
+@pytest.mark.parametrize(("rotation_deg", "mirror"), [(0, False), (90, False), (180, False),
+                                                      (0, True), (135, True)])
+def test_two_crossings_counted_with_start_times_within_one_frame(rotation_deg, mirror):
+    out = run(rotation_deg=rotation_deg, mirror=mirror)
+    hand, other = ("left", "right") if mirror else ("right", "left")  # mirror swaps labels
+    assert value(out, "midline_crossings", hand).value == 2
+    assert value(out, "midline_crossings", other).value == 0
+    assert value(out, "midline_crossings_per_min", hand).value == pytest.approx(2 / (N / FPS / 60))
+    events = [e for e in out.events if e.type == "midline_crossing"]
+    assert [e.side for e in events] == [hand, hand]
+    for event, start in zip(events, expected_start_times(CONFIG.midline_margin), strict=True):
+        assert abs(event.start_s - start) <= 1 / FPS
+        assert event.details["max_contralateral_bu"] == pytest.approx(0.6, abs=0.02)
+
+
+def test_a_hand_stopping_short_of_the_margin_does_not_cross():
+    almost = REST + out_and_back(TIME, REST, np.array([0.05, -0.4, 0.1]), 1.0, 1, 1, 1) - REST
+    ds = synthetic_dataset(n_frames=N, fps=FPS, trajectories={"right_wrist": almost})
+    out = compute_metrics(prepare_signals(ds, SignalConfig()), CONFIG, ["midline_crossings"])
+    assert value(out, "midline_crossings", "right").value == 0
+
+
+def test_noise_and_a_short_gap_do_not_change_the_answer():
+    out = run(noise_px=1.5, hidden={"right_wrist": [(40, 46)]}, seed=3)
+    assert value(out, "midline_crossings", "right").value == 2
+    assert value(out, "midline_crossings", "right").coverage == 1.0
+
+
+def test_long_gap_lowers_coverage_and_gives_insufficient_data():
+    out = run(hidden={"right_wrist": [(10, 160)]})
+    crossings = value(out, "midline_crossings", "right")
+    assert crossings.status == "insufficient_data" and crossings.value is None
+    assert crossings.coverage == pytest.approx(90 / 240)
+    assert "right hand" in crossings.reason
+    assert value(out, "midline_crossings", "left").status == "ok"
+
+
+def test_side_view_and_prone_are_not_applicable():
+    side = run(pose="supine_side")
+    assert value(side, "midline_crossings", "right").status == "not_applicable"
+    assert value(side, "midline_crossings", "right").reason == (
+        "the body midline cannot be seen from the side")
+    prone = run(pose="prone_top")
+    assert value(prone, "hands_together_pct").status == "not_applicable"
+    assert "supine or sitting" in value(prone, "midline_crossings", "left").reason
+
+
+def test_hands_together_share_is_the_time_both_hands_meet_at_the_midline():
+    together_left, together_right = np.array([0.1, -0.5, 0.3]), np.array([-0.1, -0.5, 0.3])
+    left = out_and_back(TIME, np.array(REST_POINTS["left_wrist"]), together_left, 2.0, 1, 3, 1)
+    right = out_and_back(TIME, REST, together_right, 2.0, 1, 3, 1)
+    ds = synthetic_dataset(n_frames=N, fps=FPS, trajectories={"left_wrist": left,
+                                                                "right_wrist": right})
+    signals = prepare_signals(ds, SignalConfig())
+    out = compute_metrics(signals, CONFIG, ["hands_together_pct"])
+    # exact share from the analytic trajectories
+    lat_l, lat_r = left[:, 0], right[:, 0]
+    dist = np.linalg.norm(left[:, :2] - right[:, :2], axis=1)
+    truth = np.mean((np.abs(lat_l) < 0.35) & (np.abs(lat_r) < 0.35) & (dist < 0.5)) * 100
+    assert value(out, "hands_together_pct").value == pytest.approx(truth, abs=100 * 2 / N)
+    assert truth > 30
+
+
+def test_detect_crossings_requires_start_on_own_side_and_minimum_duration():
+    dt = 0.1
+    offset = np.array([0.5, 0.5, -0.3, -0.3, -0.3, 0.5, -0.3, 0.5, -0.3, -0.3, -0.3])
+    found = detect_crossings(offset, dt, margin=0.1, min_duration_s=0.3)
+    assert [(c.first, c.last) for c in found] == [(2, 4), (8, 10)]
+    assert detect_crossings(np.array([-0.5, -0.5, -0.5, 0.5]), dt, 0.1, 0.1) == []

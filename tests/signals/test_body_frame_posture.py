@@ -1,0 +1,117 @@
+"""Body frame, camera view and posture on the analytic body of tests/signals/synthetic.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from motorobs.config import SignalConfig
+from motorobs.signals import prepare_signals
+from tests.signals.synthetic import synthetic_dataset
+
+CONFIG = SignalConfig()
+
+
+@pytest.mark.parametrize("rotation_deg", [0, 37, 90, 180])
+@pytest.mark.parametrize("pose", ["supine_top", "prone_top"])
+def test_body_coordinates_do_not_depend_on_image_rotation(pose, rotation_deg):
+    signals = prepare_signals(synthetic_dataset(pose=pose, rotation_deg=rotation_deg), CONFIG)
+    assert signals.body_unit_px == pytest.approx(80.0)
+    np.testing.assert_allclose(signals.body_xy("left_wrist"), np.tile([0.7, -0.9], (150, 1)),
+                               atol=1e-6)
+    np.testing.assert_allclose(signals.body_xy("right_hip"), np.tile([-0.35, -1.4], (150, 1)),
+                               atol=1e-6)
+    np.testing.assert_allclose(signals.body_xy("nose"), np.tile([0.0, 0.65], (150, 1)),
+                               atol=1e-6)
+
+
+def test_mirrored_image_swaps_the_labelled_sides_only():
+    signals = prepare_signals(synthetic_dataset(mirror=True, rotation_deg=90), CONFIG)
+    # the body's left wrist is labelled "right" in the mirror image (see synthetic.py)
+    np.testing.assert_allclose(signals.body_xy("right_wrist")[0], [-0.7, -0.9], atol=1e-6)
+    assert set(signals.posture) == {"supine"}
+
+
+def test_head_axis_replaces_missing_hips_without_a_jump():
+    hidden = {"left_hip": [(50, 100)]}
+    signals = prepare_signals(synthetic_dataset(pose="supine_top", rotation_deg=30,
+                                                hidden=hidden), CONFIG)
+    assert set(signals.frame.up_source[50:100]) == {"head"}
+    assert set(signals.frame.up_source[:50]) == {"hips"}
+    np.testing.assert_allclose(signals.body_xy("left_wrist"), np.tile([0.7, -0.9], (150, 1)),
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("pose", "view", "posture"),
+    [
+        ("supine_top", "top", "supine"),
+        ("prone_top", "top", "prone"),
+        ("supine_side", "side", "supine"),
+        ("prone_side", "side", "prone"),
+        ("sitting_side", "side", "sitting"),
+    ],
+)
+def test_view_and_posture_are_recognised(pose, view, posture):
+    signals = prepare_signals(synthetic_dataset(pose=pose), CONFIG)
+    assert signals.view == view
+    assert view in signals.view_reason
+    assert set(signals.posture) == {posture}
+
+
+def test_roll_from_supine_to_side_lying_seen_from_above():
+    # a clip that is mostly supine reads as a top view; the last third lies on its right
+    # side. (A clip that is side-lying throughout reads as a side view: from one camera
+    # the two scenes look the same; docs/metrics.md lists this limit.)
+    merged = synthetic_dataset(pose="supine_top", n_frames=150)
+    side = synthetic_dataset(pose="side_lying_top", n_frames=150)
+    for var in ("position", "depth_z", "confidence", "visibility", "presence"):
+        merged[var].values[100:] = side[var].values[100:]
+    signals = prepare_signals(merged, CONFIG)
+    assert signals.view == "top"
+    assert set(signals.posture[:95]) == {"supine"}
+    assert set(signals.posture[105:]) == {"side_lying"}
+
+
+def test_posture_without_hips_uses_the_shoulder_to_ear_axis():
+    hidden = {"left_hip": [(0, 150)], "right_hip": [(0, 150)]}
+    signals = prepare_signals(synthetic_dataset(pose="prone_top", hidden=hidden), CONFIG)
+    assert signals.view == "top"
+    assert set(signals.posture) == {"prone"}  # from the shoulder-to-ear axis
+
+
+def test_posture_switch_is_found_at_the_right_time():
+    supine = synthetic_dataset(pose="supine_top", n_frames=90)
+    prone = synthetic_dataset(pose="prone_top", n_frames=90)
+    merged = supine.copy(deep=True)
+    for var in ("position", "depth_z", "confidence", "visibility", "presence"):
+        merged[var].values[45:] = prone[var].values[45:]
+    signals = prepare_signals(merged, CONFIG)
+    assert set(signals.posture[:40]) == {"supine"}
+    assert set(signals.posture[50:]) == {"prone"}
+    assert abs(int(np.argmax(signals.posture == "prone")) - 45) <= 1
+
+
+def test_view_unknown_without_shoulders():
+    hidden = {"left_shoulder": [(0, 150)]}
+    signals = prepare_signals(synthetic_dataset(hidden=hidden), CONFIG)
+    assert signals.view == "unknown"
+    assert set(signals.posture) == {"unknown"}
+
+
+def test_short_gap_is_interpolated_long_gap_is_not_and_provenance_is_recorded():
+    hidden = {"left_wrist": [(20, 25), (60, 100)]}
+    signals = prepare_signals(synthetic_dataset(hidden=hidden), CONFIG)
+    valid = signals.is_valid("left_wrist")
+    assert valid[20:25].all() and not signals.observed[20:25, signals.index("left_wrist")].any()
+    assert not valid[60:100].any() and valid[100:].all()
+    assert signals.provenance["max_gap_s"] == CONFIG.max_gap_s
+    assert signals.provenance["lowpass_hz_effective"] == pytest.approx(5.0)
+    assert signals.rate_hz == pytest.approx(30.0)
+
+
+def test_rate_comes_from_the_time_coordinate_not_the_fps_attribute():
+    ds = synthetic_dataset(n_frames=150).isel(time=slice(None, None, 3))
+    signals = prepare_signals(ds, CONFIG)
+    assert signals.rate_hz == pytest.approx(10.0)
+    assert signals.provenance["lowpass_hz_effective"] == pytest.approx(4.0)
