@@ -12,6 +12,11 @@ The rule, as documented in the README and stated in every report that needed it:
 2. A detected hand belongs to the infant only when its wrist lies within
    ``max_dist`` (in infant body scales, see :func:`body_scale_px`) of the infant's pose
    wrist of the same side; each infant wrist takes at most one hand (the nearest).
+   A hand that continues, within ``CONTINUITY_SCALES``, the infant's hand of one side in the
+   previous frame keeps that side. Otherwise a hand must be clearly nearer one wrist than the
+   other (distance ratio at most ``AMBIGUITY_RATIO``): when the infant's hands are close
+   together, as when one hand crosses to the other side, a hand between the two wrists is
+   left unattributed rather than given to the wrong side.
 """
 
 from __future__ import annotations
@@ -24,6 +29,12 @@ _I = {name: i for i, name in enumerate(POSE_LANDMARKS)}
 MAX_JUMP_TORSOS = 1.5
 """A candidate further than this (in torso sizes) from the infant's last position is not
 taken as continuity; the smaller-body rule decides instead."""
+CONTINUITY_SCALES = 0.3
+"""A hand within this many body scales of the infant's hand of one side in the previous
+frame is the same hand."""
+AMBIGUITY_RATIO = 0.6
+"""A hand is attributed by distance only when it is at most this fraction of its distance
+to the other wrist away from the chosen wrist."""
 
 
 def torso_size_px(pose_xy: np.ndarray) -> float:
@@ -89,7 +100,10 @@ def choose_infant(
 
 
 def attribute_hands(
-    infant_pose_xy: np.ndarray, hand_wrists_xy: list[np.ndarray], max_dist: float
+    infant_pose_xy: np.ndarray,
+    hand_wrists_xy: list[np.ndarray],
+    max_dist: float,
+    previous: dict[str, np.ndarray] | None = None,
 ) -> dict[str, int]:
     """Which detected hands are the infant's left and right hands.
 
@@ -100,7 +114,11 @@ def attribute_hands(
     hand_wrists_xy
         (2,) wrist position in pixels of every hand the hand model found.
     max_dist
-        Largest wrist-to-wrist distance, in infant body scales (:func:`body_scale_px`).
+        Largest hand-wrist to pose-wrist distance, in infant body scales
+        (:func:`body_scale_px`).
+    previous
+        Hand-model wrist (pixels) of the infant's ``"left"``/``"right"`` hand in the
+        previous analysed frame, for the sides that had one.
 
     Returns
     -------
@@ -110,16 +128,25 @@ def attribute_hands(
     scale = body_scale_px(infant_pose_xy)
     if not hand_wrists_xy or not np.isfinite(scale) or scale <= 0:
         return {}
+    wrists = {side: infant_pose_xy[_I[f"{side}_wrist"]] for side in ("left", "right")}
+    chosen: dict[str, int] = {}
+    for side, last in (previous or {}).items():  # continuity first
+        gaps = [np.linalg.norm(h - last) / scale for h in hand_wrists_xy]
+        h = int(np.argmin(gaps))
+        near_wrist = np.linalg.norm(hand_wrists_xy[h] - wrists[side]) / scale <= max_dist
+        if gaps[h] <= CONTINUITY_SCALES and near_wrist and h not in chosen.values():
+            chosen[side] = h
     pairs = []
-    for side in ("left", "right"):
-        wrist = infant_pose_xy[_I[f"{side}_wrist"]]
-        if not np.all(np.isfinite(wrist)):
+    for side, wrist in wrists.items():
+        if side in chosen or not np.all(np.isfinite(wrist)):
             continue
+        other = wrists["right" if side == "left" else "left"]
         for h, hand_wrist in enumerate(hand_wrists_xy):
             dist = np.linalg.norm(hand_wrist - wrist) / scale
-            if dist <= max_dist:
+            dist_other = np.linalg.norm(hand_wrist - other) / scale
+            clear = not np.isfinite(dist_other) or dist <= AMBIGUITY_RATIO * dist_other
+            if dist <= max_dist and clear:
                 pairs.append((dist, side, h))
-    chosen: dict[str, int] = {}
     for _dist, side, h in sorted(pairs):
         if side not in chosen and h not in chosen.values():
             chosen[side] = h

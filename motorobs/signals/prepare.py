@@ -40,8 +40,7 @@ class BodySignals:
         Sampling rate of ``time_s`` (1 / median spacing; 0 with fewer than 2 frames).
     keypoints
         (K,) names: the dataset's keypoints plus the derived ``left_hand_point`` and
-        ``right_hand_point`` (the hand model's wrist when it saw the hand, else the pose
-        wrist).
+        ``right_hand_point`` (the pose wrist when visible, else the hand model's wrist).
     position_px
         (T, K, 2) cleaned positions in pixels (x right, y down); NaN where not usable.
     depth_px
@@ -156,11 +155,18 @@ def _with_hand_points(
     position: np.ndarray, depth: np.ndarray, confidence: np.ndarray, names: list[str],
     min_confidence: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Append ``left_hand_point``/``right_hand_point``: hand-model wrist, else pose wrist."""
+    """Append ``left_hand_point``/``right_hand_point``: pose wrist, else hand-model wrist.
+
+    The pose wrist comes first: it is tracked with the rest of the body in every frame, so
+    the hand point does not jump between two landmark sources while the pose sees the
+    wrist; the hand model's wrist fills frames where the pose wrist is not visible.
+    """
     extra_pos, extra_depth, extra_conf = [], [], []
     for side in ("left", "right"):
         hand, pose = names.index(f"{side}_hand_wrist"), names.index(f"{side}_wrist")
-        use_hand = confidence[:, hand] >= min_confidence
+        use_hand = (confidence[:, hand] >= min_confidence) & ~(
+            confidence[:, pose] >= min_confidence
+        )
         pick = np.where(use_hand, hand, pose)
         rows = np.arange(len(pick))
         extra_pos.append(position[rows, :, pick])
@@ -264,7 +270,7 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         "body_unit_method": frame.scale_method,
         "up_axis_from_hips_share": float(np.mean(frame.up_source == "hips")) if n_t else 0.0,
         "head_axis_offset_deg": frame.head_axis_offset_deg,
-        "hand_point": "hand-model wrist when the hand model saw the hand, else pose wrist",
+        "hand_point": "pose wrist when visible, else the hand model's wrist",
         "interpolated_share": float(filled.mean()) if filled.size else 0.0,
     }
     return BodySignals(

@@ -67,3 +67,20 @@ def test_each_hand_goes_to_one_wrist_only():
 def test_hand_far_from_both_wrists_is_an_adults():
     infant = person((200, 200), 40)
     assert attribute_hands(infant, [np.array([200.0, 400.0])], max_dist=0.6) == {}
+
+
+def test_hand_between_crossed_wrists_is_left_unattributed():
+    infant = person((200, 200), 40)
+    infant[IDX["right_wrist"]] = (205.0, 200.0)  # right hand crossed near the left wrist
+    infant[IDX["left_wrist"]] = (225.0, 200.0)
+    between = np.array([214.0, 200.0])  # 9 px from right, 11 px from left: ambiguous
+    assert attribute_hands(infant, [between], max_dist=0.6) == {}
+
+
+def test_a_tracked_hand_keeps_its_side_while_crossing():
+    infant = person((200, 200), 40)
+    infant[IDX["right_wrist"]] = (205.0, 200.0)
+    infant[IDX["left_wrist"]] = (225.0, 200.0)
+    hand = np.array([218.0, 200.0])  # nearer the left wrist, but continues the right hand
+    owned = attribute_hands(infant, [hand], max_dist=0.6, previous={"right": hand - 3})
+    assert owned == {"right": 0}
