@@ -109,9 +109,11 @@ def analyze_video(
         output_dir=out,
     )
     if out is not None:
+        from motorobs.pose.models import resolve_model
         from motorobs.report import write_clip_outputs
 
-        write_clip_outputs(result, out, config.report)
+        pose_model = resolve_model(config.pose.pose_model, config.pose.model_dir)
+        write_clip_outputs(result, out, config.report, pose_model_path=pose_model)
     return result
 
 

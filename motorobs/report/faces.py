@@ -30,7 +30,7 @@ EAR_DISTANCE_RADIUS = 1.0
 """Face radius per ear-to-ear distance (the whole head, chin to crown, from its centre)."""
 EYE_DISTANCE_RADIUS = 2.4
 """Face radius per eye-to-eye distance."""
-SPAN_RADIUS = 1.2
+SPAN_RADIUS = 1.5
 """Face radius per largest distance between any two face landmarks (covers profile views,
 where the ears project onto each other but nose-to-ear stays long)."""
 SHOULDER_WIDTH_RADIUS = 0.6
@@ -120,7 +120,7 @@ def face_radius(
         estimates.append(SPAN_RADIUS * span)
     if shoulder_width_px is not None and np.isfinite(shoulder_width_px):
         estimates.append(SHOULDER_WIDTH_RADIUS * shoulder_width_px)
-    if len(points) < 3 and shoulder_width_px is None:
+    if len(points) < 3 and ears is None and eyes is None and shoulder_width_px is None:
         estimates.append(FRAME_FALLBACK_RADIUS * max(frame_size))
     return max([MIN_RADIUS_PX, *estimates])
 

@@ -25,6 +25,11 @@ from motorobs.schema import FACE_LANDMARKS
 
 logger = logging.getLogger("motorobs.report")
 
+MAX_GAP_S = 0.5
+"""Key frames are kept at least this far apart (s), or closer in short clips."""
+MAX_SIDE_PX = 800
+"""Key frames larger than this (longer side, px) are scaled down for the report."""
+
 
 @dataclass(frozen=True)
 class KeyFrameChoice:
@@ -84,36 +89,43 @@ def choose_key_frames(
     Returns
     -------
     list of KeyFrameChoice
-        First the frame nearest the middle of each event (types interleaved, searched
-        within the event), then frames nearest evenly spaced times. No frame twice.
+        First the frame nearest the middle of each event (types interleaved; at most
+        ``2 n_frames`` of them; searched
+        within the event, at least ``min(MAX_GAP_S, duration / (2 n_frames))`` from frames
+        already chosen; an event with no such frame is left out), then frames nearest
+        evenly spaced times (kept apart the same way when possible). No frame twice.
     """
     times = np.asarray(ds["time"].values, float)
     if n_frames <= 0 or times.size == 0:
         return []
     usable = face_located(ds) if require_face else np.ones(times.size, bool)
+    min_gap_s = min(MAX_GAP_S, (times[-1] - times[0]) / (2 * n_frames))
     chosen: list[KeyFrameChoice] = []
-    taken: set[int] = set()
 
-    def nearest(target: float, lo: float, hi: float) -> int | None:
+    def nearest(target: float, lo: float, hi: float, gap_s: float) -> int | None:
         allowed = usable & (times >= lo) & (times <= hi)
-        allowed[list(taken)] = False
+        for choice in chosen:
+            allowed &= np.abs(times - times[choice.time_index]) >= max(gap_s, 1e-9)
         if not allowed.any():
             return None
         candidates = np.flatnonzero(allowed)
         return int(candidates[np.argmin(np.abs(times[candidates] - target))])
 
     for event in _round_robin_by_type(events):
-        index = nearest((event.start_s + event.end_s) / 2, event.start_s, event.end_s)
+        if len(chosen) >= 2 * n_frames:  # enough, with spares for unreadable frames
+            break
+        index = nearest((event.start_s + event.end_s) / 2, event.start_s, event.end_s,
+                        min_gap_s)
         if index is not None:
-            taken.add(index)
             chosen.append(KeyFrameChoice(index, f"{event_label(event)}, "
                                                 f"{event.start_s:.1f}–{event.end_s:.1f} s"))
     start, end = times[0], times[-1]
     for k in range(n_frames):
         target = start + (k + 0.5) / n_frames * (end - start)
-        index = nearest(target, -np.inf, np.inf)
+        index = nearest(target, -np.inf, np.inf, min_gap_s)
+        if index is None:
+            index = nearest(target, -np.inf, np.inf, 0.0)
         if index is not None:
-            taken.add(index)
             chosen.append(KeyFrameChoice(index, "Evenly spaced frame"))
     return chosen
 
@@ -132,6 +144,17 @@ def upright(frame: np.ndarray, width: int, height: int, rotation_deg: int) -> np
             cv2.ROTATE_90_CLOCKWISE)
         return cv2.rotate(frame, code)
     return None
+
+
+def shrink(rgb: np.ndarray, max_side_px: int) -> np.ndarray:
+    """``rgb`` scaled down (area averaging) so that its longer side is at most
+    ``max_side_px``; unchanged if already small enough."""
+    height, width = rgb.shape[:2]
+    scale = max_side_px / max(height, width)
+    if scale >= 1:
+        return rgb
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
 def read_frames(
@@ -221,7 +244,7 @@ def extract_key_frames(
                 continue
             rendered.append(KeyFrame(choice.time_index, frame_index,
                                      float(ds["time"].values[choice.time_index]),
-                                     choice.caption, image))
+                                     choice.caption, shrink(image, MAX_SIDE_PX)))
         if detector is not None and not detector.methods:
             notes.append("Adults' faces could not be searched for (no face detector "
                          "available); only the infant's face was blurred.")

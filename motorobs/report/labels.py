@@ -53,8 +53,13 @@ def side_text(side: str | None) -> str:
 
 def metric_label(metric: MetricValue) -> str:
     """Human name of a metric, with the side: ``"Reaches per minute (infant's left)"``."""
-    label = humanize(metric.name)
-    return f"{label} ({side_text(metric.side)})" if metric.side else label
+    return metric_name_label(metric.name, metric.side)
+
+
+def metric_name_label(name: str, side: str | None) -> str:
+    """Human name of a metric from its name and side (see :func:`metric_label`)."""
+    label = humanize(name)
+    return f"{label} ({side_text(side)})" if side else label
 
 
 def event_label(event: Event) -> str:

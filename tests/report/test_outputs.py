@@ -1,0 +1,241 @@
+"""The files a clip and a batch leave behind: metrics.json, events.csv, report.html,
+summary.csv and index.html."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+
+from motorobs.config import ReportConfig
+from motorobs.metrics.base import Trace
+from motorobs.report import write_batch_outputs, write_clip_outputs
+from motorobs.report.html import analysis_date
+from motorobs.report.outputs import find_pose_model
+from tests.report.synthetic_clip import NO_FACE_FRAMES, make_result
+
+
+class _Collector(HTMLParser):
+    """Every tag with its attributes, and the text of each <tr class="metric"> row's cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.metric_cells: dict[str, list[str]] = {}
+        self._metric: str | None = None
+        self._in_td = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "tr" and attributes.get("class") == "metric":
+            self._metric = attributes["data-metric"]
+            self.metric_cells[self._metric] = []
+        elif tag == "td" and self._metric is not None:
+            self.metric_cells[self._metric].append("")
+            self._in_td = True
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._in_td = False
+        elif tag == "tr":
+            self._metric = None
+
+    def handle_data(self, data):
+        if self._in_td and self._metric is not None:
+            self.metric_cells[self._metric][-1] += data
+
+
+def _parse(path: Path) -> _Collector:
+    collector = _Collector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector
+
+
+def _no_network_references(collector: _Collector) -> None:
+    for tag, attrs in collector.tags:
+        for name in ("src", "href", "srcset", "data", "action"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value.startswith(("http:", "https:", "//", "ftp:")), (tag, name, value)
+        assert tag not in ("script", "link", "iframe", "object", "embed"), tag
+
+
+def test_clip_files_written(clip_result, tmp_path):
+    out = tmp_path / "out" / "clip"
+    written = write_clip_outputs(clip_result, out, ReportConfig(n_key_frames=3))
+    assert set(written) == {"metrics.json", "events.csv", "report.html"}
+    assert all(p.parent == out and p.is_file() for p in written.values())
+    assert sorted(p.name for p in out.iterdir()) == ["events.csv", "metrics.json", "report.html"]
+    assert json.loads((out / "metrics.json").read_text()) == clip_result.to_json_dict()
+
+
+def test_events_csv_columns_and_rows(clip_result, tmp_path):
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(html=False))
+    assert not (tmp_path / "report.html").exists()
+    table = pd.read_csv(tmp_path / "events.csv")
+    assert list(table.columns[:4]) == ["type", "side", "start_s", "end_s"]
+    assert {"depth_bl", "peak_speed_bl_per_s"} <= set(table.columns)
+    assert table[["type", "side", "start_s"]].values.tolist() == [
+        ["midline_crossing", "right", 0.3], ["reach", "left", 0.9],
+        ["midline_crossing", "left", 1.4]]
+    assert table.loc[1, "peak_speed_bl_per_s"] == 1.4
+
+
+def test_events_csv_without_events_has_the_header(clip_result, tmp_path):
+    clip_result.events = []
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(html=False))
+    assert (tmp_path / "events.csv").read_text().strip() == "type,side,start_s,end_s"
+
+
+def test_report_is_self_contained_and_plain(clip_result, tmp_path):
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=2))
+    html = unescape((tmp_path / "report.html").read_text(encoding="utf-8"))
+    collector = _parse(tmp_path / "report.html")
+    _no_network_references(collector)
+    assert "http://" not in html and "https://" not in html and "url(" not in html
+    images = [attrs["src"] for tag, attrs in collector.tags if tag == "img"]
+    assert images and all(src.startswith("data:image/png;base64,") for src in images)
+    assert len(images) == 2 + 2  # two trace plots, two key frames
+    for text in ("not a diagnosis", "trained on adults", "2-D video",
+                 "The infant was told apart from one adult by body size.",
+                 "Midline crossings per minute (infant's right)", "6.25 per min",
+                 "Times per minute a hand crossed the body midline.", "Top",
+                 "shoulders and hips wide apart in the image", "supine 75 %", "unknown 25 %",
+                 "found in <strong>100 %</strong>", "Right hand distance from midline",
+                 "config.pose.max_people", "motorobs_version"):
+        assert text in html, text
+
+
+def test_insufficient_data_shows_reason_and_no_number(clip_result, tmp_path):
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=0))
+    cells = _parse(tmp_path / "report.html").metric_cells
+    label, result, coverage, status = (c.strip() for c in cells["reaches_per_min"])
+    assert label.startswith("Reaches per minute (infant's left)")
+    assert "Reaching movements per minute." in label  # the definition, in <details>
+    assert result == "The left hand was hidden for most of the clip."
+    assert not re.search(r"\d", result)
+    assert coverage == "20 %" and status == "not enough usable video"
+    not_applicable = [c.strip() for c in cells["head_lift_max_deg"]]
+    assert not_applicable[1] == "The infant was never on its tummy."
+    assert not_applicable[3] == "does not apply to this clip"
+    assert [c.strip() for c in cells["midline_crossings_per_min"]][1] == "6.25 per min"
+
+
+def test_report_key_frames_never_use_faceless_frames(clip_result, tmp_path):
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=20))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    shown = [int(f) for f in re.findall(r"\(frame (\d+)\)", html)]
+    assert len(shown) == 20 - len(NO_FACE_FRAMES)
+    assert not set(shown) & set(NO_FACE_FRAMES)
+    assert "key frames could be shown" in html
+
+
+def test_key_frames_in_report_are_blurred(clip_result, tmp_path):
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=1))
+    collector = _parse(tmp_path / "report.html")
+    src = [a["src"] for t, a in collector.tags if t == "img" and "Frame" in (a.get("alt") or "")]
+    assert len(src) == 1
+    image = cv2.imdecode(np.frombuffer(base64.b64decode(src[0].split(",")[1]), np.uint8),
+                         cv2.IMREAD_GRAYSCALE)
+    face = image[66:80, 146:174]  # inside the checkerboard face, below the drawn face lines
+    assert face.std() < 30  # a 0/255 checkerboard has std ~127
+
+
+def test_text_is_escaped(synthetic_video, tmp_path):
+    result = make_result(synthetic_video, clip="<script>alert(1)</script>")
+    result.notes = ['<img src="https://example.org/x.png">']
+    write_clip_outputs(result, tmp_path, ReportConfig(n_key_frames=0))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    _no_network_references(_parse(tmp_path / "report.html"))
+
+
+def test_missing_video_gives_a_report_without_key_frames(synthetic_video, tmp_path):
+    result = make_result(tmp_path / "deleted.mp4")
+    write_clip_outputs(result, tmp_path / "o", ReportConfig())
+    html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert "No key frames could be shown." in html and "is not available" in html
+
+
+def test_batch_outputs(synthetic_video, tmp_path):
+    results = [make_result(synthetic_video, clip=name) for name in ("a clip", "b")]
+    results[1].output_dir = tmp_path / "batch" / "nested" / "b"
+    failures = [("broken.mp4", "VideoError: broken.mp4 is not a video;\n re-export it.")]
+    written = write_batch_outputs(results, failures, tmp_path / "batch")
+    assert set(written) == {"summary.csv", "index.html"}
+    summary = pd.read_csv(written["summary.csv"])
+    assert len(summary) == 2 * 3
+    assert summary[["clip", "name"]].values.tolist() == [
+        [c, m] for c in ("a clip", "b")
+        for m in ("midline_crossings_per_min", "reaches_per_min", "head_lift_max_deg")]
+    assert summary["value"].isna().tolist() == [False, True, True] * 2
+    collector = _parse(written["index.html"])
+    _no_network_references(collector)
+    links = [a["href"] for t, a in collector.tags if t == "a"]
+    assert links == ["a%20clip/report.html", "nested/b/report.html"]
+    html = unescape(written["index.html"].read_text(encoding="utf-8"))
+    assert "broken.mp4" in html
+    assert "VideoError: broken.mp4 is not a video; re-export it." in html
+    assert "6.25 per min" in html and "not enough usable video" in html
+
+
+def test_batch_without_results(tmp_path):
+    written = write_batch_outputs([], [("x.mp4", "no infant found")], tmp_path)
+    assert pd.read_csv(written["summary.csv"]).empty
+    html = written["index.html"].read_text(encoding="utf-8")
+    assert "No clip was analysed successfully." in html and "no infant found" in html
+
+
+def test_writes_leave_no_temporary_files(clip_result, tmp_path):
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=1))
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=1))  # overwrite
+    write_batch_outputs([clip_result], [], tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [
+        "clip.avi", "events.csv", "index.html", "metrics.json", "report.html", "summary.csv"]
+
+
+def test_without_blurring_faceless_frames_may_be_shown_with_a_warning(clip_result, tmp_path):
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=20, blur_faces=False))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    shown = [int(f) for f in re.findall(r"\(frame (\d+)\)", html)]
+    assert sorted(shown) == list(range(20))
+    assert "Face blurring was switched off" in html
+
+
+def test_report_survives_odd_signals(clip_result, tmp_path):
+    """Missing signals attributes, all-NaN and misaligned traces: the report still renders."""
+    clip_result.signals = None
+    clip_result.traces[0] = Trace("empty", "Nothing seen", "deg", np.full(20, np.nan))
+    clip_result.traces[1] = Trace("short", "Too short", "deg", np.zeros(7))
+    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=0))
+    html = unescape((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert "Not determined" in html and "not determined" in html
+    assert "Plot of “Too short” left out" in html
+    assert html.count("data:image/png;base64,") == 1
+
+
+def test_pose_model_found_from_provenance_then_environment(tmp_path, monkeypatch):
+    recorded, from_env = tmp_path / "recorded", tmp_path / "env"
+    for folder in (recorded, from_env):
+        folder.mkdir()
+        (folder / "pose_landmarker_full.task").write_bytes(b"x")
+    provenance = {"config": {"pose": {"model_dir": str(recorded),
+                                      "pose_model": "pose_landmarker_full.task"}}}
+    monkeypatch.setenv("MOTOROBS_MODEL_DIR", str(from_env))
+    assert find_pose_model(provenance) == recorded / "pose_landmarker_full.task"
+    assert find_pose_model({}) == from_env / "pose_landmarker_full.task"
+    provenance["config"]["pose"]["pose_model"] = "pose_landmarker_lite.task"
+    monkeypatch.setattr("motorobs.pose.models.default_cache_dir", lambda: tmp_path / "cache")
+    assert find_pose_model(provenance) is None
+
+
+def test_analysis_date_is_shown_in_utc():
+    assert analysis_date({"analysed_at": "2026-01-02T10:30:00+01:00"}) == "2026-01-02 09:30 UTC"
+    assert analysis_date({"analysed_at": "not a date"}) == "not a date"

@@ -1,0 +1,74 @@
+"""Key frames of a real rendered clip (sample_videos), landmarks from its ground truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from motorobs.landmarks import build_dataset, empty_arrays
+from motorobs.metrics.base import Event
+from motorobs.report.faces import AdultFaceDetector
+from motorobs.report.keyframes import extract_key_frames, read_frames
+from motorobs.report.overlay import draw_skeleton, render_key_frame
+from motorobs.schema import all_keypoints, keypoint_name
+
+CLIP = "a_midline_reach__top"
+
+
+def _ground_truth(sample_videos: Path) -> tuple[dict, Path]:
+    video = sample_videos / f"{CLIP}.mp4"
+    if not video.is_file():
+        pytest.skip(f"{video} missing")
+    return json.loads((sample_videos / f"{CLIP}.gt.json").read_text()), video
+
+
+def _dataset(truth: dict):
+    """Landmarks dataset holding the true 2-D keypoints that MediaPipe's names share."""
+    points = np.asarray(truth["keypoints_2d"], float)
+    arrays = empty_arrays(points.shape[0])
+    index = {keypoint_name(p, n): i for i, (p, n) in enumerate(all_keypoints())}
+    for j, name in enumerate(truth["keypoint_names"]):
+        if name in index:
+            arrays["position"][:, :, index[name]] = points[:, j, :2]
+    frames = np.arange(points.shape[0])
+    return build_dataset(arrays, frames, frames / truth["fps"],
+                         {"frame_width": truth["width"], "frame_height": truth["height"]})
+
+
+@pytest.mark.mediapipe
+def test_real_frame_head_is_blurred_and_the_rest_untouched(model_dir, sample_videos):
+    truth, video = _ground_truth(sample_videos)
+    ds = _dataset(truth)
+    frame = 30
+    rgb = read_frames(video, [frame], truth["width"], truth["height"])[frame]
+    with AdultFaceDetector(model_dir / "pose_landmarker_full.task") as detector:
+        published = render_key_frame(rgb, ds, frame, face_detector=detector)
+    skeleton_only = draw_skeleton(rgb, ds, frame)
+    names = truth["keypoint_names"]
+    head = {n: np.array(truth["keypoints_2d"][frame][names.index(n)][:2])
+            for n in ("nose", "left_ear", "right_ear")}
+    ear_distance = np.hypot(*(head["left_ear"] - head["right_ear"]))
+    yy, xx = np.mgrid[0:truth["height"], 0:truth["width"]]
+    distance = np.hypot(xx - head["nose"][0], yy - head["nose"][1])
+    diff = np.abs(published.astype(int) - skeleton_only.astype(int)).max(axis=2)
+    assert diff[distance < 0.5 * ear_distance].mean() > 15
+    assert (diff[distance > 4 * ear_distance] == 0).all()
+
+
+@pytest.mark.mediapipe
+def test_key_frames_of_a_real_clip(model_dir, sample_videos):
+    truth, video = _ground_truth(sample_videos)
+    ds = _dataset(truth)
+    fps = truth["fps"]
+    events = [Event("midline_crossing", "right", 1.4, 2.9)]
+    key_frames, notes = extract_key_frames(
+        ds, events, video, 3, pose_model_path=model_dir / "pose_landmarker_full.task",
+        width=truth["width"], height=truth["height"])
+    assert notes == []
+    assert len(key_frames) == 3
+    crossing = [k for k in key_frames if "Midline crossing" in k.caption]
+    assert len(crossing) == 1 and abs(crossing[0].frame_index / fps - 2.15) <= 1 / fps
+    assert all(k.image.shape == (truth["height"], truth["width"], 3) for k in key_frames)
