@@ -73,12 +73,18 @@ def detect_crossings(
     -------
     Crossings in time order. A crossing starts when a hand last seen on its own side
     (offset > 0) goes beyond the margin; it ends when the hand is back on its own side
-    (offset > 0), so wobbling around the margin on the far side is one crossing. A hand
-    already on the far side when first seen is not counted.
+    (offset > 0) and stays there for ``min_duration_s`` too, so wobbling around the margin
+    on the far side, or a dip back over the midline shorter than the minimum duration, is
+    one crossing (both sides need the same dwell; this stops landmark jitter at the
+    midline from splitting a crossing). A hand already on the far side when first seen is
+    not counted.
     """
     crossings: list[Crossing] = []
     state = "unknown"
     start = 0
+    back_since: int | None = None  # first frame of the current stay back on the own side
+    back_frames = 0
+    dwell_frames = max(1, int(np.ceil(min_duration_s / dt_s - 1e-9)))
 
     def close(end: int) -> None:
         segment = own_side_offset[start:end]
@@ -94,8 +100,13 @@ def detect_crossings(
             continue
         if state == "crossed":
             if offset > 0:
-                close(t)
-                state = "own"
+                back_since = t if back_since is None else back_since
+                back_frames += 1
+                if back_frames >= dwell_frames:
+                    close(back_since)
+                    state, back_since, back_frames = "own", None, 0
+            else:
+                back_since, back_frames = None, 0
         elif offset > 0:
             state = "own"
         elif offset < -margin:
@@ -105,7 +116,7 @@ def detect_crossings(
             else:
                 state = "far"
     if state == "crossed":
-        close(len(own_side_offset))
+        close(len(own_side_offset) if back_since is None else back_since)
     return crossings
 
 

@@ -111,7 +111,16 @@ def test_hands_together_share_is_the_time_both_hands_meet_at_the_midline():
 
 def test_detect_crossings_requires_start_on_own_side_and_minimum_duration():
     dt = 0.1
-    offset = np.array([0.5, 0.5, -0.3, -0.3, -0.3, 0.5, -0.3, 0.5, -0.3, -0.3, -0.3])
+    # crossing, 0.3 s back home, a 0.1 s excursion (too short), home, crossing
+    offset = np.array([0.5, 0.5, -0.3, -0.3, -0.3, 0.5, 0.5, 0.5, -0.3, 0.5, 0.5, 0.5,
+                       -0.3, -0.3, -0.3])
     found = detect_crossings(offset, dt, margin=0.1, min_duration_s=0.3)
-    assert [(c.first, c.last) for c in found] == [(2, 4), (8, 10)]
+    assert [(c.first, c.last) for c in found] == [(2, 4), (12, 14)]
     assert detect_crossings(np.array([-0.5, -0.5, -0.5, 0.5]), dt, 0.1, 0.1) == []
+
+
+def test_a_short_dip_back_over_the_midline_does_not_split_a_crossing():
+    dt = 0.1
+    offset = np.array([0.5, -0.3, -0.3, -0.3, 0.2, 0.1, -0.3, -0.3, 0.5, 0.5, 0.5])
+    found = detect_crossings(offset, dt, margin=0.1, min_duration_s=0.3)
+    assert [(c.first, c.last) for c in found] == [(1, 7)]
