@@ -7,16 +7,23 @@ the output folder) through :func:`log_to_file`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 logger = logging.getLogger("motorobs")
 logger.addHandler(logging.NullHandler())
 
 
-def log_to_file(path: Path, level: int = logging.INFO) -> logging.Handler:
-    """Attach a file handler writing the motorobs log to ``path``; returns it for removal."""
+@contextmanager
+def log_to_file(path: Path, level: int = logging.INFO) -> Iterator[logging.Handler]:
+    """Write the motorobs log to ``path`` (appending) while the ``with`` block runs."""
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(level)
-    return handler
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        handler.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import platform
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -107,11 +109,9 @@ def analyze(
     if fps is not None:
         pose["analysis_fps"] = fps or None
     config = AnalysisConfig().with_overrides(pose=pose, report={"blur_faces": blur_faces})
-    output.mkdir(parents=True, exist_ok=True)
-    handler = log_to_file(output / "run.log")
-    for _name, message in failures:
-        logger.error("%s", message)
-    try:
+    with _user_errors_logged_to(output):
+        for _name, message in failures:
+            logger.error("%s", message)
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -141,12 +141,6 @@ def analyze(
                 extra_failures=failures,
             )
             bar.update(clips, completed=len(videos))
-    except (MotorobsError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
     for _name, message in batch.failures:
         err.print(f"[red]failed:[/red] {message}", highlight=False, soft_wrap=True)
     n_ok = len(batch.results)
@@ -158,6 +152,19 @@ def analyze(
     )
     if batch.failures:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _user_errors_logged_to(output: Path) -> Iterator[None]:
+    """Log into ``output/run.log``; a user mistake becomes one ``error:`` line and exit 2."""
+    output.mkdir(parents=True, exist_ok=True)
+    with log_to_file(output / "run.log"):
+        try:
+            yield
+        except (MotorobsError, ValueError, FileNotFoundError) as exc:
+            logger.error("%s", exc)
+            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
 
 
 def _collect_videos(inputs: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -257,16 +264,8 @@ def validate(
     from motorobs.validation import validate_folder
 
     config = AnalysisConfig().with_overrides(pose={"model_dir": model_dir})
-    output.mkdir(parents=True, exist_ok=True)
-    handler = log_to_file(output / "run.log")
-    try:
+    with _user_errors_logged_to(output):
         scores, events, angles = validate_folder(folder, output, config)
-    except (MotorobsError, FileNotFoundError) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
     table = Table(title="events")
     for column in scores.columns:
         table.add_column(column)
