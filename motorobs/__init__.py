@@ -33,6 +33,7 @@ _EXPORTS = {
     "save_landmarks": "motorobs.landmarks",
     "to_dataframe": "motorobs.landmarks",
     "probe_video": "motorobs.io.video",
+    "estimate_image": "motorobs.pose.estimator",
     "prepare_signals": "motorobs.signals",
     "compute_metrics": "motorobs.metrics",
     "register_metric": "motorobs.metrics",

@@ -280,6 +280,35 @@ def validate(
     out.print(f"scores written to {output}")
 
 
+@app.command("eval-pose")
+def eval_pose(
+    coco: Annotated[
+        Path | None,
+        typer.Option("--coco", help="COCO keypoint JSON (or a folder of them), e.g. SyRIP's."),
+    ] = None,
+    images: Annotated[
+        Path | None,
+        typer.Option("--images", help="Folder of the images named in --coco.", file_okay=False),
+    ] = None,
+    labelme: Annotated[
+        Path | None,
+        typer.Option("--labelme", help="Folder of labelme point files (NYCU 22-label format).",
+                     file_okay=False),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the figures to this JSON file.")
+    ] = None,
+    model_dir: ModelDirOption = None,
+) -> None:
+    """Landmark accuracy on annotated infant images (PCK of torso size), motorobs' estimator
+    next to plain MediaPipe; see docs/accuracy.md."""
+    from motorobs.pose.evaluation import eval_pose_command
+
+    status = eval_pose_command(coco, images, labelme, json_out, model_dir)
+    if status:
+        raise typer.Exit(status)
+
+
 def run() -> None:  # pragma: no cover - console-script convenience
     logging.captureWarnings(True)
     app()

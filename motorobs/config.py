@@ -59,6 +59,19 @@ class SignalConfig:
     lowpass_hz: float = 5.0
     """Zero-phase Butterworth low-pass cut-off frequency (Hz)."""
     lowpass_order: int = 2
+    hampel_window_s: float = 0.4
+    """Hampel outlier filter: length of the centred window (s); the half-width is
+    ``round(hampel_window_s x rate / 2)`` samples, at least 1 (7 samples at 15 fps)."""
+    hampel_n_sigma: float = 3.0
+    """Hampel outlier filter: a sample further than this many robust standard deviations
+    (1.4826 x median absolute deviation) from its window's median is replaced by it;
+    ``float("inf")`` turns the step off."""
+    derivative_window_s: float = 0.15
+    """Velocities: Savitzky-Golay window (s); the half-width is
+    ``round(derivative_window_s x rate / 2)`` samples, at least 1 (3 samples at 15 fps,
+    5 at 30 fps)."""
+    derivative_polyorder: int = 2
+    """Velocities: Savitzky-Golay polynomial degree."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,68 @@ class MetricsConfig:
     most this (degrees), so that a clip where the head is up throughout still shows lifts."""
     prone_min_share: float = 0.0
     """Share of frames that must be prone for head-lift metrics to apply (besides > 0)."""
+    reach_unit_min_rise: float = 0.5
+    """Reach movement units: a speed peak must rise and fall at least this much (BU/s)
+    around it (literature: 10 mm/s with motion capture)."""
+    reach_unit_min_fraction: float = 0.2
+    """Reach movement units: a speed peak must exceed this fraction of the reach's peak
+    speed (dimensionless)."""
+    sparc_amplitude_threshold: float = 0.05
+    """SPARC: adaptive cut-off at the last frequency whose normalised spectrum magnitude
+    reaches this value (dimensionless; Balasubramanian et al. 2015)."""
+    sparc_max_cutoff_hz: float = 10.0
+    """SPARC: highest cut-off frequency (Hz); lowered to the Nyquist frequency."""
+    limb_motion_speed: float = 0.5
+    """Whole body: a limb is "in motion" while its speed relative to the trunk exceeds this
+    (BU/s)."""
+    limb_xcorr_max_lag_s: float = 1.0
+    """Whole body: largest lag (s) of the left-right cross-correlation of limb speeds."""
+    hand_open_aperture: float = 1.4
+    """Fine motor: hand aperture (mean fingertip-to-wrist distance, in palm lengths) at or
+    above which the hand is open."""
+    hand_closed_aperture: float = 1.1
+    """Fine motor: hand aperture (palm lengths) at or below which the hand is closed."""
+    grasp_min_duration_s: float = 0.3
+    """Fine motor: shortest closing (s) from closed to reopening that counts as a grasp."""
+
+    posture_min_hold_s: float = 1.0
+    """Rolls and losses of sitting: each posture must be held at least this long (s)."""
+    posture_max_transition_s: float = 3.0
+    """Rolls and losses of sitting: longest time (s) between the end of the old posture and
+    the start of the new one (side-lying or unrecognised frames in between)."""
+    hands_together_min_bout_s: float = 0.5
+    """Hands together: shortest bout (s) counted in ``hands_together_bouts``."""
+    hand_to_mouth_distance: float = 0.3
+    """Hand to mouth: the nearest hand landmark within this distance (body units) of the
+    mouth (midpoint of the mouth corners)."""
+    hand_to_mouth_min_duration_s: float = 0.5
+    """Hand to mouth: shortest bout (s)."""
+    bout_merge_gap_s: float = 0.2
+    """Hands-together and hand-to-mouth bouts separated by at most this (s) are one bout."""
+    forearm_in_line_bu: float = 0.15
+    """Forearm support: elbow within this distance (body units) of the shoulder along the
+    trunk axis counts as under the shoulder (in line)."""
+    head_turn_threshold: float = 0.3
+    """Head turning: yaw proxy (nose offset from the ear midpoint, in half inter-ear
+    distances) beyond which the head counts as turned (about 17 degrees)."""
+    head_turn_min_turned_s: float = 1.0
+    """Head turning: the asymmetry index needs at least this much turned time (s)."""
+    quality_min_in_view_share: float = 0.6
+    """Recording quality: the key landmarks must be seen, inside the frame, in at least this
+    share of the clip."""
+    quality_min_body_scale: float = 0.06
+    """Recording quality: the infant's shoulder width must be at least this share of the
+    frame's shorter side."""
+    quality_camera_speed_bu_s: float = 0.5
+    """Recording quality: rigid motion of head and trunk (body units per second) above
+    which a frame may show camera movement."""
+    quality_camera_rigid_ratio: float = 0.3
+    """Recording quality: ...if the non-rigid part of that motion is below this fraction
+    of it (the body moves as one piece)."""
+    quality_max_camera_share: float = 0.2
+    """Recording quality: at most this share of the clip may show camera movement."""
+    quality_max_crowded_share: float = 0.25
+    """Recording quality: at most this share of the clip may show another person."""
 
 
 @dataclass(frozen=True)
