@@ -8,7 +8,6 @@ Clips are analysed at a reduced frame rate to keep the suite short.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
