@@ -4,6 +4,10 @@ Signals: the hand's position relative to its own shoulder in the image, divided 
 body unit (BU, shoulder width; "body length" in ``peak_speed_bl_per_s`` is this same
 unit), and its speed (BU/s), from the low-pass filtered landmarks. Working relative to
 the shoulder removes movement of the whole body.
+
+Each reach is also described by the kinematics of its outward movement (onset to
+arrival): time to peak speed, movement units, straightness and smoothness (SPARC), see
+:mod:`motorobs.metrics.kinematics`; the per-hand medians of these are clip metrics.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from motorobs.config import MetricsConfig
-from motorobs.metrics.base import Event, MetricOutput, Trace, register_metric
+from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
 from motorobs.metrics.common import gated_values, runs, unavailable
+from motorobs.metrics.kinematics import movement_unit_peaks, sparc, straightness_index
+from motorobs.metrics.midline import POSTURES as MIDLINE_POSTURES
+from motorobs.metrics.midline import detect_crossings, hand_lateral_bu
 from motorobs.signals import BodySignals
 
 SIDES = ("left", "right")
@@ -26,6 +33,33 @@ REACH_OUTPUTS = {
         "follows belongs to the same reach.",
     ),
     "reaches_per_min": ("per minute", "Reaches per minute of time in which the hand was seen."),
+}
+REACH_QUALITY_OUTPUTS = {
+    "reach_duration_median_s": (
+        "s",
+        "Median duration of the hand's reaches, from movement onset to arrival (the outward "
+        "movement, without hold and return).",
+    ),
+    "reach_peak_speed_median_bu_s": (
+        "BU/s",
+        "Median of the reaches' peak hand speed relative to the shoulder, in shoulder widths "
+        "per second.",
+    ),
+    "reach_straightness_median": (
+        "path/chord",
+        "Median straightness index of the reaches: hand path length divided by the straight "
+        "distance from start to arrival (1 = straight; larger = more curved).",
+    ),
+    "reach_sparc_median": (
+        "dimensionless",
+        "Median smoothness of the reaches (SPARC, spectral arc length of the speed profile): "
+        "about -1.4 for one smooth movement, more negative for jerkier movement.",
+    ),
+    "reach_movement_units_median": (
+        "count",
+        "Median number of movement units (separate speed peaks, i.e. accelerate-decelerate "
+        "cycles) per reach; 1 is the mature, single-unit reach.",
+    ),
 }
 LANDMARKS = ("left_shoulder", "right_shoulder", "left_wrist", "right_wrist",
              "left_hand_wrist", "right_hand_wrist")
@@ -127,25 +161,167 @@ def detect_reaches(
     return reaches
 
 
+@dataclass(frozen=True)
+class ReachKinematics:
+    """Kinematics of a reach's outward movement (onset to arrival, inclusive).
+
+    Every field is NaN when the outward movement was not seen whole (``complete`` False).
+    """
+
+    complete: bool
+    """The hand was seen throughout, and the movement started and ended at rest (speed at
+    onset and arrival at most ``reach_min_speed``); False e.g. when the hand was lost from
+    view while still moving."""
+    duration_s: float
+    """Arrival minus onset (s)."""
+    peak_speed_bu_s: float
+    """Highest speed (BU/s)."""
+    time_to_peak_pct: float
+    """Time from onset to peak speed, % of ``duration_s``."""
+    movement_units: float
+    """Number of speed peaks (see :func:`motorobs.metrics.kinematics.movement_unit_peaks`)."""
+    straightness: float
+    """Path length / chord (>= 1)."""
+    sparc: float
+    """Spectral arc length of the speed profile (< 0)."""
+
+
+def reach_kinematics(
+    relative_bu: np.ndarray,
+    speed_bu_s: np.ndarray,
+    reach: Reach,
+    rate_hz: float,
+    config: MetricsConfig,
+) -> ReachKinematics:
+    """Describe the outward movement of one reach.
+
+    Parameters
+    ----------
+    relative_bu
+        (T, 2) hand minus shoulder in BU (image axes); NaN where unseen.
+    speed_bu_s
+        (T,) speed of the hand relative to the shoulder (BU/s).
+    reach
+        The reach (its ``onset`` and ``arrival`` delimit the outward movement).
+    rate_hz
+        Sampling rate (Hz).
+    config
+        ``reach_min_speed`` (rest at both ends), ``reach_unit_min_rise`` /
+        ``reach_unit_min_fraction`` for movement units, ``sparc_amplitude_threshold`` /
+        ``sparc_max_cutoff_hz`` for SPARC.
+    """
+    window = slice(reach.onset, reach.arrival + 1)
+    speed, path = speed_bu_s[window], relative_bu[window]
+    frames = reach.arrival - reach.onset
+    complete = (
+        frames > 0 and bool(np.isfinite(speed).all()) and bool(np.isfinite(path).all())
+        and speed[0] <= config.reach_min_speed and speed[-1] <= config.reach_min_speed
+    )
+    if not complete:
+        nan = float("nan")
+        return ReachKinematics(False, nan, nan, nan, nan, nan, nan)
+    return ReachKinematics(
+        complete=True,
+        duration_s=frames / rate_hz,
+        peak_speed_bu_s=float(speed.max()),
+        time_to_peak_pct=100.0 * int(np.argmax(speed)) / frames,
+        movement_units=float(len(movement_unit_peaks(speed, config.reach_unit_min_rise,
+                                                     config.reach_unit_min_fraction))),
+        straightness=straightness_index(path),
+        sparc=sparc(speed, rate_hz, amplitude_threshold=config.sparc_amplitude_threshold,
+                    max_cutoff_hz=config.sparc_max_cutoff_hz),
+    )
+
+
+def crossed_midline(signals: BodySignals, side: str, reach: Reach,
+                    config: MetricsConfig) -> str:
+    """Whether the hand crossed the body midline during the reach (onset to offset).
+
+    Same rule as the ``midline_crossings`` metric (:func:`motorobs.metrics.midline.
+    detect_crossings`) applied to the reach's frames: "yes" when it finds a crossing;
+    "no" when it finds none and the hand was seen throughout; otherwise "unknown", also
+    where the midline cannot be seen (a view other than from above, or a frame of the
+    reach neither supine nor sitting).
+    """
+    window = slice(reach.onset, reach.offset + 1)
+    if signals.view != "top" or not np.isin(signals.posture[window], MIDLINE_POSTURES).all():
+        return "unknown"
+    lateral = hand_lateral_bu(signals, side)[window]
+    own = lateral if side == "left" else -lateral
+    if detect_crossings(own, signals.dt_s, config.midline_margin,
+                        config.midline_min_duration_s):
+        return "yes"
+    return "no" if np.isfinite(own).all() else "unknown"
+
+
+def _quality_values(
+    counted: list[MetricValue], kinematics: list[ReachKinematics], side: str
+) -> list[MetricValue]:
+    """Per-hand medians of the kinematics of the completely seen reaches.
+
+    Same status as the reach count when that is not ok; ``not_applicable`` without reaches;
+    ``insufficient_data`` when no reach was seen whole.
+    """
+    gate = counted[0]
+    if gate.status != "ok":
+        return unavailable(REACH_QUALITY_OUTPUTS, gate.status, gate.reason or "", (side,),
+                           gate.coverage)
+    if not kinematics:
+        reason = "no reach of this hand was detected, so there is no reach to describe"
+        return unavailable(REACH_QUALITY_OUTPUTS, "not_applicable", reason, (side,),
+                           gate.coverage)
+    whole = [k for k in kinematics if k.complete]
+    if not whole:
+        reason = (f"the hand was lost from view in the middle of every reach ({len(kinematics)}"
+                  "), e.g. reaching up towards a camera above, so no reach could be measured "
+                  "from start to end")
+        return unavailable(REACH_QUALITY_OUTPUTS, "insufficient_data", reason, (side,),
+                           gate.coverage)
+    samples = {
+        "reach_duration_median_s": [k.duration_s for k in whole],
+        "reach_peak_speed_median_bu_s": [k.peak_speed_bu_s for k in whole],
+        "reach_straightness_median": [k.straightness for k in whole],
+        "reach_sparc_median": [k.sparc for k in whole],
+        "reach_movement_units_median": [k.movement_units for k in whole],
+    }
+    values = []
+    for name, (unit, definition) in REACH_QUALITY_OUTPUTS.items():
+        finite = np.asarray(samples[name], float)
+        finite = finite[np.isfinite(finite)]
+        if finite.size:
+            values.append(MetricValue(name=name, value=float(np.median(finite)), unit=unit,
+                                      coverage=gate.coverage, status="ok",
+                                      definition=definition, side=side))
+        else:
+            values += unavailable({name: (unit, definition)}, "insufficient_data",
+                                  "no reach gave a usable value", (side,), gate.coverage)
+    return values
+
+
 @register_metric(
     "reaching",
-    outputs=REACH_OUTPUTS,
+    outputs={**REACH_OUTPUTS, **REACH_QUALITY_OUTPUTS},
     landmarks=LANDMARKS,
     per_side=True,
+    version="2",
 )
 def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
-    """Reach count per hand, with one ``reach`` event per reach (see docs/metrics.md)."""
+    """Reach count and reach quality per hand, one ``reach`` event per reach.
+
+    See docs/metrics.md for the definitions and the event columns.
+    """
+    outputs = {**REACH_OUTPUTS, **REACH_QUALITY_OUTPUTS}
     relevant = signals.posture != "unknown"
     if not relevant.any():
         reason = "the infant's posture could not be determined in any frame"
-        return MetricOutput(values=unavailable(REACH_OUTPUTS, "insufficient_data", reason,
+        return MetricOutput(values=unavailable(outputs, "insufficient_data", reason,
                                                sides=SIDES))
     out = MetricOutput()
     for side in SIDES:
         if signals.view == "side" and signals.near_side not in (None, side):
             reason = (f"the {side} hand is on the far side of the body from this side-on "
                       "camera, hidden and only guessed by the pose model")
-            out.values += unavailable(REACH_OUTPUTS, "insufficient_data", reason, sides=(side,))
+            out.values += unavailable(outputs, "insufficient_data", reason, sides=(side,))
             continue
         hand, shoulder = signals.hand(side), f"{side}_shoulder"
         relative = (signals.point_px(hand) - signals.point_px(shoulder)) / signals.body_unit_px
@@ -155,7 +331,7 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         speed = np.where(usable, speed, np.nan)
         found = detect_reaches(relative, speed, signals.dt_s, config)
         minutes = usable.sum() * signals.dt_s / 60.0
-        out.values += gated_values(
+        counted = gated_values(
             REACH_OUTPUTS,
             lambda found=found, minutes=minutes: {
                 "reach_count": len(found), "reaches_per_min": len(found) / minutes,
@@ -164,7 +340,11 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             needs=f"the {side} hand and shoulder", where="time with a known posture",
             side=side,
         )
-        if out.values[-1].status == "ok":
+        ok = counted[0].status == "ok"
+        kinematics = [reach_kinematics(relative, speed, r, signals.rate_hz, config)
+                      for r in found] if ok else []
+        out.values += counted + _quality_values(counted, kinematics, side)
+        if ok:
             t = signals.time_s
             out.events += [
                 Event("reach", side, float(t[r.onset]), float(t[r.offset]), {
@@ -173,8 +353,15 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                     "arrival_s": round(float(t[r.arrival]), 3),
                     "displacement_bu": round(r.displacement, 3),
                     "returned": "yes" if r.returned else "no",
+                    "seen_whole": "yes" if k.complete else "no",
+                    "outward_duration_s": round(k.duration_s, 3),
+                    "time_to_peak_pct": round(k.time_to_peak_pct, 1),
+                    "movement_units": k.movement_units,
+                    "straightness_index": round(k.straightness, 3),
+                    "sparc": round(k.sparc, 3),
+                    "crossed_midline": crossed_midline(signals, side, r, config),
                 })
-                for r in found
+                for r, k in zip(found, kinematics, strict=True)
             ]
         out.traces.append(Trace(
             name=f"hand_speed_{side}",

@@ -78,3 +78,121 @@ def test_long_gap_gives_insufficient_data():
     assert count(out).status == "insufficient_data"
     assert count(out).value is None
     assert count(out).coverage == pytest.approx(70 / 270)
+
+
+# --- Reach quality: per-reach kinematics and per-hand medians -------------------------
+
+QUALITY = ("reach_duration_median_s", "reach_peak_speed_median_bu_s",
+           "reach_straightness_median", "reach_sparc_median", "reach_movement_units_median")
+SPARC_MIN_JERK = -1.4068     # one minimum-jerk movement (tests/metrics/test_kinematics.py)
+
+
+def value(out, name, side="left"):
+    return next(v for v in out.values if v.name == name and v.side == side)
+
+
+def semicircle(t0, duration, radius=0.6):
+    """(T, 3) hand path: half a circle from REST to REST + (0, 2 radius), minimum-jerk."""
+    turn = np.pi * (move(TIME, np.zeros(3), np.ones(3), t0, duration)[:, 0])
+    return REST + radius * np.stack([np.sin(turn), 1 - np.cos(turn), 0 * turn], axis=1)
+
+
+@pytest.mark.parametrize(("rotation_deg", "mirror"), [(0, False), (90, False), (180, True)])
+def test_a_minimum_jerk_reach_is_one_straight_smooth_unit(rotation_deg, mirror):
+    out = run(out_and_back(TIME, REST, TARGET, 1.0, 1.0, 1.5, 1.2),
+              rotation_deg=rotation_deg, mirror=mirror)
+    side = "right" if mirror else "left"
+    (reach,) = reaches(out, side)
+    d = reach.details
+    assert d["seen_whole"] == "yes"
+    assert d["movement_units"] == 1
+    assert d["straightness_index"] == pytest.approx(1.0, abs=0.005)
+    assert d["sparc"] == pytest.approx(SPARC_MIN_JERK, abs=0.02)
+    assert d["time_to_peak_pct"] == pytest.approx(50.0, abs=4.0)    # symmetric profile
+    # The 5 Hz low-pass spreads onset and arrival by up to one frame each (+ rounding).
+    assert d["outward_duration_s"] == pytest.approx(1.0, abs=2 / FPS + 1e-3)
+    assert value(out, "reach_movement_units_median", side).value == 1
+    assert value(out, "reach_peak_speed_median_bu_s", side).value == pytest.approx(
+        d["peak_speed_bl_per_s"], abs=1e-3)
+
+
+def test_a_semicircular_reach_has_straightness_pi_over_two():
+    out = run(semicircle(1.0, 1.2))
+    (reach,) = reaches(out)
+    assert reach.details["straightness_index"] == pytest.approx(np.pi / 2, abs=0.01)
+    assert value(out, "reach_straightness_median").value == pytest.approx(np.pi / 2, abs=0.01)
+    assert reach.details["movement_units"] == 1
+
+
+def test_a_reach_made_of_two_sub_movements_has_two_units_and_is_less_smooth():
+    halfway = REST + 0.5 * (TARGET - REST)
+    two_step = (move(TIME, REST, halfway, 1.0, 0.6)
+                + move(TIME, np.zeros(3), TARGET - halfway, 1.45, 0.6))
+    out = run(two_step)
+    (reach,) = reaches(out)
+    assert reach.details["movement_units"] == 2
+    assert reach.details["sparc"] < SPARC_MIN_JERK - 0.3
+    assert reach.details["straightness_index"] == pytest.approx(1.0, abs=0.005)
+
+
+def test_medians_over_reaches_of_different_durations():
+    trajectory = (out_and_back(TIME, REST, TARGET, 0.3, 0.6, 0.4, 0.6)
+                  + out_and_back(TIME, REST, TARGET, 2.6, 1.0, 0.4, 1.0) - REST
+                  + out_and_back(TIME, REST, TARGET, 5.6, 1.4, 0.4, 1.4) - REST)
+    out = run(trajectory)
+    durations = sorted(e.details["outward_duration_s"] for e in reaches(out))
+    assert len(durations) == 3
+    for measured, true in zip(durations, (0.6, 1.0, 1.4), strict=True):
+        assert measured == pytest.approx(true, abs=2 / FPS + 1e-3)
+    assert value(out, "reach_duration_median_s").value == pytest.approx(durations[1], abs=1e-3)
+    peaks = sorted(e.details["peak_speed_bl_per_s"] for e in reaches(out))
+    assert value(out, "reach_peak_speed_median_bu_s").value == pytest.approx(peaks[1], abs=2e-3)
+    assert peaks[1] == pytest.approx(1.875 * 1.2 / 1.0, rel=0.04)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_noise_keeps_one_unit_but_adds_path_length(seed):
+    out = run(out_and_back(TIME, REST, TARGET, 1.0, 1.0, 1.5, 1.2), noise_px=1.5, seed=seed)
+    (reach,) = reaches(out)
+    assert reach.details["movement_units"] == 1
+    # White jitter of 1.5 px (0.02 BU) per landmark lengthens the measured path at 30 fps:
+    # a straight reach reads 1.01-1.19 over these seeds (documented in docs/metrics.md).
+    assert 1.0 <= reach.details["straightness_index"] < 1.25
+    assert SPARC_MIN_JERK - 0.4 < reach.details["sparc"] < SPARC_MIN_JERK + 0.02
+
+
+def test_a_hand_lost_mid_reach_gives_no_reach_quality():
+    # Hidden from 1.6 s to 2.1 s (longer than the 0.33 s interpolation limit) while still
+    # moving fast: the reach is found (0.8 BU seen) but not seen to its end.
+    out = run(out_and_back(TIME, REST, TARGET, 1.0, 1.0, 1.5, 1.2),
+              hidden={"left_wrist": [(48, 63)]})
+    assert count(out).value == 1
+    (reach,) = reaches(out)
+    assert reach.details["seen_whole"] == "no" and np.isnan(reach.details["sparc"])
+    for name in QUALITY:
+        assert value(out, name).status == "insufficient_data"
+        assert "lost from view" in value(out, name).reason
+
+
+def test_no_reach_means_reach_quality_is_not_applicable():
+    out = run(np.tile(REST, (N, 1)))
+    assert count(out).value == 0
+    for name in QUALITY:
+        v = value(out, name)
+        assert v.status == "not_applicable" and v.value is None and "no reach" in v.reason
+
+
+def test_reach_across_the_midline_is_flagged():
+    across = REST + np.array([-1.2, 0.3, 0.0])     # left hand to the right of the chest
+    out = run(out_and_back(TIME, REST, across, 1.0, 1.0, 1.0, 1.0)
+              + move(TIME, np.zeros(3), TARGET - REST, 6.0, 1.0))
+    assert [e.details["crossed_midline"] for e in reaches(out)] == ["yes", "no"]
+    side_view = run(out_and_back(TIME, REST, TARGET, 1.0, 1.0, 1.0, 1.0), pose="supine_side")
+    assert [e.details["crossed_midline"] for e in reaches(side_view)] == ["unknown"]
+
+
+def test_far_hand_in_a_side_view_has_no_reach_quality_either():
+    out = run(out_and_back(TIME, REST, TARGET, 1.0, 1.0, 1.0, 1.0), pose="supine_side")
+    for name in QUALITY:
+        assert value(out, name, "right").status == "insufficient_data"
+    assert value(out, "reach_movement_units_median").value == 1
