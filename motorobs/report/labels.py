@@ -20,6 +20,20 @@ _PHRASES: dict[tuple[str, ...], str] = {
 }
 """Tokens of metric and event names and their plain words (longest match first)."""
 
+UNIT_TEXT = {
+    "BU": "shoulder widths",
+    "BU/s": "shoulder widths per second",
+    "body units": "shoulder widths",
+    "deg": "degrees",
+}
+"""Units as a therapist reads them: a body unit (BU) is the infant's shoulder width."""
+
+
+def unit_text(unit: str) -> str:
+    """Plain words for a unit (``"BU"`` -> ``"shoulder widths"``); others unchanged."""
+    return UNIT_TEXT.get(unit, unit)
+
+
 STATUS_TEXT = {
     "ok": "measured",
     "insufficient_data": "not enough usable video",
@@ -81,7 +95,7 @@ def format_value(metric: MetricValue) -> str:
     """``"3.25 per min"`` for an ok metric; empty text otherwise (never a number)."""
     if metric.status != "ok" or metric.value is None:
         return ""
-    unit = f" {metric.unit}" if metric.unit and metric.unit not in ("1", "count") else ""
+    unit = f" {unit_text(metric.unit)}" if metric.unit and metric.unit not in ("1", "count") else ""
     return f"{format_number(float(metric.value))}{unit}"
 
 

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from motorobs.metrics.base import Event, Trace
-from motorobs.report.labels import humanize
+from motorobs.report.labels import humanize, unit_text
 
 SIDE_COLOURS = {"left": "#ff8c00", "right": "#1e90ff", None: "#7f7f7f"}
 """Shading per event side; the same orange/blue as the skeleton overlay."""
@@ -80,7 +80,7 @@ def trace_figure(trace: Trace, time_s: np.ndarray, events: list[Event]) -> Figur
     for level in trace.reference_lines:
         axes.axhline(level, color="#555555", linestyle="--", linewidth=1)
     axes.set_xlabel("time (s)")
-    axes.set_ylabel(trace.unit)
+    axes.set_ylabel(unit_text(trace.unit))
     axes.set_title(trace.label, loc="left", fontsize=10)
     if len(time_s):
         axes.set_xlim(float(np.nanmin(time_s)), float(np.nanmax(time_s)))
