@@ -31,7 +31,7 @@ def test_labels_name_the_infants_side():
 
 def test_values_only_for_ok_metrics():
     ok = MetricValue("x", 3.14159, "deg", 1.0, "ok", "d")
-    assert format_value(ok) == "3.14 deg"
+    assert format_value(ok) == "3.14 degrees"
     missing = MetricValue("x", None, "deg", 0.1, "insufficient_data", "d", reason="few frames")
     assert format_value(missing) == ""
 

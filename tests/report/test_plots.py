@@ -58,7 +58,7 @@ def test_figure_has_shading_and_dashed_reference_lines():
     dashed = [line for line in axes.get_lines() if line.get_linestyle() == "--"]
     assert sorted(line.get_ydata()[0] for line in dashed) == [-0.1, 0.1]
     assert len(axes.patches) == 1  # only the right-hand crossing is shaded
-    assert axes.get_xlabel() == "time (s)" and axes.get_ylabel() == "body units"
+    assert axes.get_xlabel() == "time (s)" and axes.get_ylabel() == "shoulder widths"
 
 
 def test_figure_rejects_misaligned_values():
