@@ -1,11 +1,27 @@
-"""Head lift in tummy time (prone), seen from the side.
+"""Head control: head lift and forearm support in prone (side view), head stability and
+head turning in supine (top view).
 
-The head-lift angle is the elevation of the line from the near-side shoulder to the
-near-side ear above the support surface, which is horizontal in the image of a side view:
-``atan2(shoulder_y - ear_y, |ear_x - shoulder_x|)`` in degrees (image y points down).
-The near side is the side of the body facing the camera (``BodySignals.near_side``: the
-side MediaPipe saw with the higher confidence, else the one nearer the camera); the far
-side is hidden and only guessed from the side.
+Head lift
+    The head-lift angle is the elevation of the line from the near-side shoulder to the
+    near-side ear above the support surface, which is horizontal in the image of a side
+    view: ``atan2(shoulder_y - ear_y, dx)`` in degrees (image y points down), where ``dx``
+    is the ear's horizontal offset from the shoulder towards the head end of the body (the
+    direction from hip to shoulder, median over tummy time), so that an ear behind the
+    shoulder gives angles above 90 degrees; without hips, ``dx = |ear_x - shoulder_x|``.
+    The near side is the side of the body facing the camera (``BodySignals.near_side``: the
+    side MediaPipe saw with the higher confidence, else the one nearer the camera); the far
+    side is hidden and only guessed from the side.
+Forearm support
+    Offset of the near-side elbow from the near-side shoulder along the trunk axis (body
+    frame ``up``, hip to shoulder), in BU: behind, under (within ``forearm_in_line_bu``) or
+    in front of the shoulder, as in the AIMS prone descriptors.
+Head stability
+    The head point (midpoint of the ears) in the trunk frame (body coordinates, BU): path
+    length per second and RMS distance from its mean position.
+Head turning
+    Yaw proxy = offset of the nose from the ear midpoint along the ear-to-ear line, in half
+    inter-ear distances (0 = face straight up, + = turned towards the infant's left, about
+    +-1 with the nose over an ear).
 """
 
 from __future__ import annotations
@@ -13,19 +29,31 @@ from __future__ import annotations
 import numpy as np
 
 from motorobs.config import MetricsConfig
-from motorobs.metrics.base import Event, MetricOutput, Trace, register_metric
-from motorobs.metrics.common import gated_values, runs, unavailable, view_problem
+from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
+from motorobs.metrics.common import gated_values, unavailable, view_problem
 from motorobs.signals import BodySignals
+from motorobs.signals.bouts import find_bouts, longest_bout_s
 
 NO_PRONE_REASON = "no tummy time in this clip"
 TOP_VIEW_REASON = (
     "head lift needs a side-on view; this clip was filmed from above, where lifting the head "
     "only foreshortens it"
 )
+FOREARM_TOP_VIEW_REASON = (
+    "forearm support needs a side-on view; from above, elbows and shoulders overlap along "
+    "the line of sight"
+)
+NO_SUPINE_REASON = "the infant was never lying on the back (supine) in this clip"
+SUPINE_SIDE_VIEW_REASON = (
+    "head stability and turning need the camera above the infant; from the side the face "
+    "and one ear are hidden"
+)
 REST_PERCENTILE = 10.0
 """The infant's resting head level: this percentile of the angle in prone."""
 HIGH_ANGLE_DEG = 45.0
 """AIMS prone anchor: unsustained head raising to 45 degrees."""
+VERTICAL_ANGLE_DEG = 90.0
+"""AIMS forearm-support anchor: head to 90 degrees."""
 OUTPUTS = {
     "head_lift_max_deg": (
         "degrees",
@@ -40,15 +68,114 @@ OUTPUTS = {
         "Time during tummy time with the shoulder-to-ear line more than 45 degrees above "
         "the floor.",
     ),
+    "head_lift_p90_deg": (
+        "degrees",
+        "90th percentile of the shoulder-to-ear line's elevation during tummy time (a high "
+        "level the head reached repeatedly, less sensitive to one frame than the maximum).",
+    ),
+    "head_lift_time_above_90_s": (
+        "s",
+        "Time during tummy time with the shoulder-to-ear line more than 90 degrees above "
+        "the floor (past vertical).",
+    ),
+    "head_lift_time_above_45_pct": (
+        "%",
+        "Share of the tummy time with the ear and shoulder seen in which the shoulder-to-ear "
+        "line was more than 45 degrees above the floor.",
+    ),
+    "head_lift_time_above_90_pct": (
+        "%",
+        "Share of the tummy time with the ear and shoulder seen in which the shoulder-to-ear "
+        "line was more than 90 degrees above the floor.",
+    ),
+    "head_lift_bouts": (
+        "count",
+        "Head-lift episodes: the head rose clearly above its resting level and stayed up at "
+        "least the minimum duration (the head_lift events).",
+    ),
+    "head_lift_longest_above_45_s": (
+        "s",
+        "Longest uninterrupted time the shoulder-to-ear line stayed above 45 degrees.",
+    ),
 }
-LANDMARKS = ("left_shoulder", "right_shoulder", "left_ear", "right_ear")
+LANDMARKS = ("left_shoulder", "right_shoulder", "left_ear", "right_ear", "left_hip",
+             "right_hip")
+FOREARM_OUTPUTS = {
+    "elbows_behind_shoulders_pct": (
+        "%",
+        "Share of tummy time (elbow and shoulder seen) with the near-side elbow behind the "
+        "shoulder along the trunk (towards the hips).",
+    ),
+    "elbows_under_shoulders_pct": (
+        "%",
+        "Share of tummy time (elbow and shoulder seen) with the near-side elbow in line with "
+        "(under) the shoulder along the trunk.",
+    ),
+    "elbows_in_front_of_shoulders_pct": (
+        "%",
+        "Share of tummy time (elbow and shoulder seen) with the near-side elbow in front of "
+        "the shoulder along the trunk (towards the head).",
+    ),
+}
+STABILITY_OUTPUTS = {
+    "head_sway_path_bu_per_s": (
+        "BU/s",
+        "Path length of the head (ear midpoint) relative to the trunk, per second of supine "
+        "time in which it was seen, in shoulder widths per second.",
+    ),
+    "head_sway_rms_bu": (
+        "BU",
+        "Root-mean-square distance of the head (ear midpoint) from its mean position "
+        "relative to the trunk, in shoulder widths.",
+    ),
+}
+TURNING_OUTPUTS = {
+    "head_yaw_range": (
+        "half ear widths",
+        "Range (5th to 95th percentile) of the head-turn proxy: the nose's sideways offset "
+        "from the midpoint of the ears, in half inter-ear distances (about 1 = nose over an "
+        "ear).",
+    ),
+    "head_turned_left_s": ("s", "Time with the head turned to the infant's left."),
+    "head_turned_right_s": ("s", "Time with the head turned to the infant's right."),
+    "head_turn_asymmetry": (
+        "index",
+        "(time turned left - time turned right) / (sum of the two), from -1 (always right) to "
+        "+1 (always left). A persistent one-sided preference, seen across clips, is "
+        "something therapists look for (e.g. torticollis or a flat spot on the head); one "
+        "clip does not show a preference on its own.",
+    ),
+}
 
 
-def head_lift_angle_deg(shoulder_px: np.ndarray, ear_px: np.ndarray) -> np.ndarray:
-    """(T,) elevation (degrees) of the shoulder-to-ear line above the image horizontal."""
-    dx = np.abs(ear_px[:, 0] - shoulder_px[:, 0])
+def head_lift_angle_deg(
+    shoulder_px: np.ndarray, ear_px: np.ndarray, forward_sign: float | None = None
+) -> np.ndarray:
+    """(T,) elevation (degrees) of the shoulder-to-ear line above the image horizontal.
+
+    Parameters
+    ----------
+    shoulder_px, ear_px
+        (T, 2) pixel positions (x right, y down).
+    forward_sign
+        +1 if the head end of the body is towards +x in the image, -1 towards -x: the ear's
+        horizontal offset is then measured towards the head, and an ear behind the shoulder
+        gives more than 90 degrees. ``None``: the absolute offset (0..90 degrees).
+    """
+    dx = ear_px[:, 0] - shoulder_px[:, 0]
+    dx = np.abs(dx) if forward_sign is None else dx * forward_sign
     rise = shoulder_px[:, 1] - ear_px[:, 1]
     return np.degrees(np.arctan2(rise, dx))
+
+
+def head_forward_sign(signals: BodySignals, side: str, frames: np.ndarray) -> float | None:
+    """Image x direction (+1 or -1) from the ``side`` hip to the shoulder, median over
+    ``frames`` (a (T,) mask); None when the hip was never seen there."""
+    dx = signals.point_px(f"{side}_shoulder")[:, 0] - signals.point_px(f"{side}_hip")[:, 0]
+    dx = dx[frames & np.isfinite(dx)]
+    if dx.size == 0 or np.median(dx) == 0:
+        return None
+    return float(np.sign(np.median(dx)))
 
 
 def lift_episodes(
@@ -64,11 +191,20 @@ def lift_episodes(
     with np.errstate(invalid="ignore"):
         high = angle_deg > rest_deg + config.head_lift_threshold_deg
         above_half = angle_deg > rest_deg + config.head_lift_threshold_deg / 2
-    episodes = []
-    for start, stop in runs(above_half):
-        if high[start:stop].any() and (stop - start) * dt_s >= config.head_lift_min_duration_s:
-            episodes.append((start, stop - 1))
-    return episodes
+    return [
+        (first, last)
+        for first, last in find_bouts(above_half, dt_s, config.head_lift_min_duration_s)
+        if high[first:last + 1].any()
+    ]
+
+
+def _prone_side_problem(signals: BodySignals, config: MetricsConfig,
+                        top_view_reason: str) -> tuple[str, str] | None:
+    prone = signals.posture == "prone"
+    share = float(prone.mean()) if prone.size else 0.0
+    if not prone.any() or share < config.prone_min_share:
+        return "not_applicable", NO_PRONE_REASON
+    return view_problem(signals, "side", top_view_reason)
 
 
 @register_metric(
@@ -77,35 +213,49 @@ def lift_episodes(
     landmarks=LANDMARKS,
     postures=("prone",),
     views=("side",),
+    version="2",
 )
 def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Head lift angle in prone, with ``head_lift`` events (see docs/metrics.md)."""
-    prone = signals.posture == "prone"
-    share = float(prone.mean()) if prone.size else 0.0
-    if not prone.any() or share < config.prone_min_share:
-        return MetricOutput(values=unavailable(OUTPUTS, "not_applicable", NO_PRONE_REASON))
-    problem = view_problem(signals, "side", TOP_VIEW_REASON)
+    problem = _prone_side_problem(signals, config, TOP_VIEW_REASON)
     if problem:
         return MetricOutput(values=unavailable(OUTPUTS, *problem))
+    prone = signals.posture == "prone"
     side = signals.near_side or "left"
+    forward = head_forward_sign(signals, side, prone)
     angle = head_lift_angle_deg(signals.point_px(f"{side}_shoulder"),
-                                signals.point_px(f"{side}_ear"))
+                                signals.point_px(f"{side}_ear"), forward)
     usable = prone & np.isfinite(angle)
     angle = np.where(usable, angle, np.nan)
+    dt = signals.dt_s
+    episodes: list[tuple[int, int]] = []
+    rest = float("nan")
+    if usable.any():
+        rest = min(float(np.nanpercentile(angle, REST_PERCENTILE)),
+                   config.head_lift_rest_max_deg)
+        episodes = lift_episodes(angle, dt, rest, config)
+    with np.errstate(invalid="ignore"):
+        above_45 = angle > HIGH_ANGLE_DEG
+        above_90 = angle > VERTICAL_ANGLE_DEG
     values = gated_values(
         OUTPUTS,
         lambda: {
             "head_lift_max_deg": np.nanmax(angle),
             "head_lift_median_deg": np.nanmedian(angle),
-            "head_lift_time_above_45_s": (angle > HIGH_ANGLE_DEG).sum() * signals.dt_s,
+            "head_lift_time_above_45_s": above_45.sum() * dt,
+            "head_lift_p90_deg": np.nanpercentile(angle, 90),
+            "head_lift_time_above_90_s": above_90.sum() * dt,
+            "head_lift_time_above_45_pct": 100.0 * above_45.sum() / usable.sum(),
+            "head_lift_time_above_90_pct": 100.0 * above_90.sum() / usable.sum(),
+            "head_lift_bouts": len(episodes),
+            "head_lift_longest_above_45_s": longest_bout_s(find_bouts(above_45, dt), dt),
         },
         relevant=prone, usable=usable, signals=signals, config=config,
         needs=f"the {side} (near-side) ear and shoulder", where="tummy time",
     )
     out = MetricOutput(values=values)
     if values[0].status == "ok":
-        rest = min(float(np.nanpercentile(angle, REST_PERCENTILE)), config.head_lift_rest_max_deg)
-        for first, last in lift_episodes(angle, signals.dt_s, rest, config):
+        for first, last in episodes:
             out.events.append(Event(
                 "head_lift", None, float(signals.time_s[first]), float(signals.time_s[last]),
                 {"max_angle_deg": round(float(np.nanmax(angle[first:last + 1])), 1),
@@ -117,6 +267,179 @@ def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         unit="degrees",
         values=angle,
         event_types=("head_lift",),
-        reference_lines=(HIGH_ANGLE_DEG,),
+        reference_lines=(HIGH_ANGLE_DEG, VERTICAL_ANGLE_DEG),
     ))
     return out
+
+
+def elbow_ahead_of_shoulder_bu(signals: BodySignals, side: str) -> np.ndarray:
+    """(T,) offset (BU) of the ``side`` elbow from the same shoulder along the trunk axis,
+    + = towards the head; NaN where either is not usable."""
+    return signals.body_xy(f"{side}_elbow")[:, 1] - signals.body_xy(f"{side}_shoulder")[:, 1]
+
+
+@register_metric(
+    "forearm_support",
+    outputs=FOREARM_OUTPUTS,
+    landmarks=("left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_hip",
+               "right_hip", "nose"),
+    postures=("prone",),
+    views=("side",),
+)
+def forearm_support(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
+    """Elbow position relative to the shoulder in prone (see docs/metrics.md)."""
+    problem = _prone_side_problem(signals, config, FOREARM_TOP_VIEW_REASON)
+    if problem:
+        return MetricOutput(values=unavailable(FOREARM_OUTPUTS, *problem))
+    prone = signals.posture == "prone"
+    side = signals.near_side or "left"
+    ahead = elbow_ahead_of_shoulder_bu(signals, side)
+    usable = prone & np.isfinite(ahead)
+    ahead = np.where(usable, ahead, np.nan)
+    tol = config.forearm_in_line_bu
+    with np.errstate(invalid="ignore"):
+        shares = {
+            "elbows_behind_shoulders_pct": ahead < -tol,
+            "elbows_under_shoulders_pct": np.abs(ahead) <= tol,
+            "elbows_in_front_of_shoulders_pct": ahead > tol,
+        }
+    values = gated_values(
+        FOREARM_OUTPUTS,
+        lambda: {name: 100.0 * mask.sum() / usable.sum() for name, mask in shares.items()},
+        relevant=prone, usable=usable, signals=signals, config=config,
+        needs=f"the {side} (near-side) elbow and shoulder", where="tummy time",
+    )
+    trace = Trace(
+        name="elbow_ahead_of_shoulder",
+        label=f"Forearm support: {side} elbow ahead of the shoulder along the trunk "
+              "(+ = towards the head)",
+        unit="BU",
+        values=ahead,
+        reference_lines=(-tol, tol),
+    )
+    return MetricOutput(values=values, traces=[trace])
+
+
+def _supine_top_problem(signals: BodySignals) -> tuple[str, str] | None:
+    problem = view_problem(signals, "top", SUPINE_SIDE_VIEW_REASON)
+    if problem:
+        return problem
+    if not (signals.posture == "supine").any():
+        return "not_applicable", NO_SUPINE_REASON
+    return None
+
+
+def head_point_body(signals: BodySignals) -> np.ndarray:
+    """(T, 2) body coordinates (BU) of the head point: the midpoint of the ears."""
+    return (signals.body_xy("left_ear") + signals.body_xy("right_ear")) / 2
+
+
+def sway_path_per_s(points: np.ndarray, usable: np.ndarray, dt_s: float) -> float:
+    """Path length per second of (T, 2) points over pairs of consecutive usable frames."""
+    pairs = usable[1:] & usable[:-1]
+    if not pairs.any():
+        return float("nan")
+    steps = np.linalg.norm(np.diff(points, axis=0), axis=1)[pairs]
+    return float(steps.sum() / (pairs.sum() * dt_s))
+
+
+def sway_rms(points: np.ndarray, usable: np.ndarray) -> float:
+    """RMS distance of the usable (T, 2) points from their mean."""
+    seen = points[usable]
+    return float(np.sqrt(np.mean(np.sum((seen - seen.mean(axis=0)) ** 2, axis=1))))
+
+
+@register_metric(
+    "head_stability",
+    outputs=STABILITY_OUTPUTS,
+    landmarks=("left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_hip",
+               "right_hip", "nose"),
+    postures=("supine",),
+    views=("top",),
+)
+def head_stability(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
+    """Sway of the head relative to the trunk in supine (see docs/metrics.md)."""
+    problem = _supine_top_problem(signals)
+    if problem:
+        return MetricOutput(values=unavailable(STABILITY_OUTPUTS, *problem))
+    supine = signals.posture == "supine"
+    head = head_point_body(signals)
+    usable = supine & np.isfinite(head).all(axis=1)
+    values = gated_values(
+        STABILITY_OUTPUTS,
+        lambda: {
+            "head_sway_path_bu_per_s": sway_path_per_s(head, usable, signals.dt_s),
+            "head_sway_rms_bu": sway_rms(head, usable),
+        },
+        relevant=supine, usable=usable, signals=signals, config=config,
+        needs="both ears and the trunk", where="supine time",
+    )
+    return MetricOutput(values=values)
+
+
+def yaw_proxy(nose_px: np.ndarray, left_ear_px: np.ndarray,
+              right_ear_px: np.ndarray) -> np.ndarray:
+    """(T,) head-turn proxy: nose offset from the ear midpoint along the ear line.
+
+    In half inter-ear distances, + = towards the left ear (the head turned to the infant's
+    left when the face is up); NaN where a point is missing or the ears coincide.
+    """
+    across = left_ear_px - right_ear_px
+    offset = nose_px - (left_ear_px + right_ear_px) / 2
+    norm2 = np.sum(across**2, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(norm2 > 0, 2 * np.sum(offset * across, axis=1) / norm2, np.nan)
+
+
+@register_metric(
+    "head_turning",
+    outputs=TURNING_OUTPUTS,
+    landmarks=("nose", "left_ear", "right_ear"),
+    postures=("supine",),
+    views=("top",),
+)
+def head_turning(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
+    """Head turning range and left/right preference in supine (see docs/metrics.md)."""
+    problem = _supine_top_problem(signals)
+    if problem:
+        return MetricOutput(values=unavailable(TURNING_OUTPUTS, *problem))
+    supine = signals.posture == "supine"
+    yaw = yaw_proxy(signals.point_px("nose"), signals.point_px("left_ear"),
+                    signals.point_px("right_ear"))
+    usable = supine & np.isfinite(yaw)
+    yaw = np.where(usable, yaw, np.nan)
+    with np.errstate(invalid="ignore"):
+        left_s = float((yaw > config.head_turn_threshold).sum() * signals.dt_s)
+        right_s = float((yaw < -config.head_turn_threshold).sum() * signals.dt_s)
+    turned_s = left_s + right_s
+
+    def compute() -> dict[str, float]:
+        p5, p95 = np.nanpercentile(yaw, [5, 95])
+        return {
+            "head_yaw_range": p95 - p5,
+            "head_turned_left_s": left_s,
+            "head_turned_right_s": right_s,
+            "head_turn_asymmetry": (left_s - right_s) / turned_s if turned_s else 0.0,
+        }
+
+    values = gated_values(
+        TURNING_OUTPUTS, compute,
+        relevant=supine, usable=usable, signals=signals, config=config,
+        needs="the nose and both ears", where="supine time",
+    )
+    if values[-1].status == "ok" and turned_s < config.head_turn_min_turned_s:
+        unit, definition = TURNING_OUTPUTS["head_turn_asymmetry"]
+        values[-1] = MetricValue(
+            name="head_turn_asymmetry", value=None, unit=unit, coverage=values[-1].coverage,
+            status="insufficient_data", definition=definition,
+            reason=f"the head was turned for only {turned_s:.1f} s (at least "
+                   f"{config.head_turn_min_turned_s:g} s needed to compare left and right)",
+        )
+    trace = Trace(
+        name="head_yaw_proxy",
+        label="Head turn: nose offset from the ear midpoint (+ = infant's left)",
+        unit="half ear widths",
+        values=yaw,
+        reference_lines=(-config.head_turn_threshold, config.head_turn_threshold),
+    )
+    return MetricOutput(values=values, traces=[trace])

@@ -1,4 +1,4 @@
-"""Midline crossing and hands together (supine or sitting, camera above the infant).
+"""Midline crossing, hands together and hand to mouth (supine or sitting, camera above).
 
 The body midline is the body frame's ``up`` axis through mid-shoulder (see
 :mod:`motorobs.signals.body_frame`); a hand's lateral offset is its body-frame lateral
@@ -15,6 +15,7 @@ from motorobs.config import MetricsConfig
 from motorobs.metrics.base import Event, MetricOutput, Trace, register_metric
 from motorobs.metrics.common import gated_values, runs, unavailable, view_problem
 from motorobs.signals import BodySignals
+from motorobs.signals.bouts import find_bouts, longest_bout_s
 
 POSTURES = ("supine", "sitting")
 SIDE_VIEW_REASON = "the body midline cannot be seen from the side"
@@ -31,6 +32,15 @@ CROSSING_OUTPUTS = {
         "per minute",
         "Midline crossings per minute of time in which the hand was seen (supine/sitting).",
     ),
+    "midline_max_contralateral_bu": (
+        "BU",
+        "Furthest the hand went beyond the body midline into the other side of the body, in "
+        "shoulder widths (0 if it never passed the midline).",
+    ),
+    "midline_contralateral_time_s": (
+        "s",
+        "Time the hand spent more than the margin beyond the body midline, on the other side.",
+    ),
 }
 TOGETHER_OUTPUTS = {
     "hands_together_pct": (
@@ -38,7 +48,31 @@ TOGETHER_OUTPUTS = {
         "Share of the time both hands were seen (supine/sitting) in which both were near the "
         "body midline and near each other.",
     ),
+    "hands_together_bouts": (
+        "count",
+        "Bouts of hands together (both near the midline and near each other) lasting at "
+        "least the minimum bout duration.",
+    ),
+    "hands_together_longest_s": ("s", "Longest bout of hands together."),
 }
+MOUTH_OUTPUTS = {
+    "hand_to_mouth_bouts": (
+        "count",
+        "Bouts with the hand at the mouth (nearest hand landmark within the distance "
+        "threshold of the mouth) lasting at least the minimum duration.",
+    ),
+    "hand_to_mouth_pct": (
+        "%",
+        "Share of the time the hand and mouth were seen (supine/sitting) spent in "
+        "hand-to-mouth bouts.",
+    ),
+}
+MOUTH_LANDMARKS = ("mouth_left", "mouth_right", "left_wrist", "right_wrist",
+                   "left_hand_wrist", "right_hand_wrist", "left_index", "right_index",
+                   "left_pinky", "right_pinky", "left_thumb", "right_thumb",
+                   "left_shoulder", "right_shoulder")
+HAND_EXTRA_POINTS = ("index", "pinky", "thumb")
+"""Pose landmarks of the hand used besides the hand point for hand-to-mouth distances."""
 LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "nose",
              "left_wrist", "right_wrist", "left_hand_wrist", "right_hand_wrist")
 
@@ -141,6 +175,7 @@ def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:
     postures=POSTURES,
     views=("top",),
     per_side=True,
+    version="2",
 )
 def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Midline crossings per hand (see docs/metrics.md)."""
@@ -158,9 +193,12 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
         minutes = usable.sum() * signals.dt_s / 60.0
         out.values += gated_values(
             CROSSING_OUTPUTS,
-            lambda found=found, minutes=minutes: {
+            lambda found=found, minutes=minutes, own=own: {
                 "midline_crossings": len(found),
                 "midline_crossings_per_min": len(found) / minutes,
+                "midline_max_contralateral_bu": max(0.0, float(-np.nanmin(own))),
+                "midline_contralateral_time_s": float(
+                    np.sum(own < -config.midline_margin) * signals.dt_s),
             },
             relevant=relevant, usable=usable, signals=signals, config=config,
             needs=f"the {side} hand and the body midline", where="supine or sitting time",
@@ -191,6 +229,7 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
     landmarks=LANDMARKS,
     postures=POSTURES,
     views=("top",),
+    version="2",
 )
 def hands_together(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Share of time with both hands at the midline and near each other."""
@@ -207,10 +246,94 @@ def hands_together(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             & (np.abs(right[:, 0]) < config.hands_together_midline)
             & (np.linalg.norm(left - right, axis=1) < config.hands_together_distance)
         )
+    together &= usable
+    bouts = find_bouts(together, signals.dt_s, config.hands_together_min_bout_s,
+                       config.bout_merge_gap_s)
     values = gated_values(
         TOGETHER_OUTPUTS,
-        lambda: {"hands_together_pct": 100.0 * (together & usable).sum() / usable.sum()},
+        lambda: {
+            "hands_together_pct": 100.0 * together.sum() / usable.sum(),
+            "hands_together_bouts": len(bouts),
+            "hands_together_longest_s": longest_bout_s(bouts, signals.dt_s),
+        },
         relevant=relevant, usable=usable, signals=signals, config=config,
         needs="both hands and the body midline", where="supine or sitting time",
     )
-    return MetricOutput(values=values)
+    out = MetricOutput(values=values)
+    if values[0].status == "ok":
+        out.events += [
+            Event("hands_together", None, float(signals.time_s[first]),
+                  float(signals.time_s[last]),
+                  {"duration_s": round((last - first + 1) * signals.dt_s, 3)})
+            for first, last in bouts
+        ]
+    return out
+
+
+def hand_to_mouth_distance_bu(signals: BodySignals, side: str) -> np.ndarray:
+    """(T,) distance (BU) from the mouth to the nearest landmark of the ``side`` hand.
+
+    The mouth is the midpoint of ``mouth_left`` and ``mouth_right``; the hand's landmarks
+    are the hand point (wrist) and, where seen, the pose model's index, pinky and thumb
+    points. NaN where the mouth or the hand point is not usable. Image-plane distance: a
+    hand held above the face, nearer the camera, also counts as near.
+    """
+    mouth = (signals.point_px("mouth_left") + signals.point_px("mouth_right")) / 2
+    names = [signals.hand(side), *(f"{side}_{p}" for p in HAND_EXTRA_POINTS)]
+    distances = np.stack(
+        [np.linalg.norm(signals.point_px(n) - mouth, axis=1) for n in names], axis=1
+    )
+    with np.errstate(invalid="ignore"):
+        nearest = np.nanmin(np.where(np.isfinite(distances), distances, np.inf), axis=1)
+    seen = np.isfinite(distances[:, 0])
+    return np.where(seen, nearest, np.nan) / signals.body_unit_px
+
+
+@register_metric(
+    "hand_to_mouth",
+    outputs=MOUTH_OUTPUTS,
+    landmarks=MOUTH_LANDMARKS,
+    postures=POSTURES,
+    views=("top",),
+    per_side=True,
+)
+def hand_to_mouth(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
+    """Hand-to-mouth bouts per hand, with ``hand_to_mouth`` events (see docs/metrics.md)."""
+    problem = _applicability(signals)
+    if problem:
+        return MetricOutput(values=unavailable(MOUTH_OUTPUTS, *problem, sides=SIDES))
+    relevant = np.isin(signals.posture, POSTURES)
+    out = MetricOutput()
+    for side in SIDES:
+        distance = hand_to_mouth_distance_bu(signals, side)
+        usable = relevant & np.isfinite(distance)
+        with np.errstate(invalid="ignore"):
+            near = usable & (distance < config.hand_to_mouth_distance)
+        bouts = find_bouts(near, signals.dt_s, config.hand_to_mouth_min_duration_s,
+                           config.bout_merge_gap_s)
+        in_bouts = sum(last - first + 1 for first, last in bouts)
+        out.values += gated_values(
+            MOUTH_OUTPUTS,
+            lambda bouts=bouts, in_bouts=in_bouts, usable=usable: {
+                "hand_to_mouth_bouts": len(bouts),
+                "hand_to_mouth_pct": 100.0 * in_bouts / usable.sum(),
+            },
+            relevant=relevant, usable=usable, signals=signals, config=config,
+            needs=f"the {side} hand and the mouth", where="supine or sitting time", side=side,
+        )
+        if out.values[-1].status == "ok":
+            out.events += [
+                Event("hand_to_mouth", side, float(signals.time_s[first]),
+                      float(signals.time_s[last]),
+                      {"min_distance_bu": round(float(np.nanmin(distance[first:last + 1])), 3)})
+                for first, last in bouts
+            ]
+        out.traces.append(Trace(
+            name=f"hand_to_mouth_{side}",
+            label=f"{side.capitalize()} hand: distance to the mouth",
+            unit="BU",
+            values=np.where(usable, distance, np.nan),
+            event_types=("hand_to_mouth",),
+            reference_lines=(config.hand_to_mouth_distance,),
+        ))
+    return out

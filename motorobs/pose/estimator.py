@@ -74,9 +74,13 @@ class _SelectionLog:
     frames_with_people: Counter = field(default_factory=Counter)
     adult_hands: int = 0
 
+    def crowded_frames(self) -> int:
+        """Analysed frames in which the pose model found more than one person."""
+        return sum(v for k, v in self.frames_with_people.items() if k > 1)
+
     def notes(self, n_frames: int) -> list[str]:
         notes = []
-        crowded = sum(v for k, v in self.frames_with_people.items() if k > 1)
+        crowded = self.crowded_frames()
         if crowded:
             notes.append(
                 f"More than one person was in view in {crowded} of {n_frames} analysed frames; "
@@ -344,6 +348,7 @@ def estimate_landmarks(
         "models": _model_provenance(estimator),
         "pose_config": json.dumps(_pose_config_dict(config), sort_keys=True),
         "notes": json.dumps(tracker.log.notes(n_done)),
+        "frames_with_several_people": tracker.log.crowded_frames(),
     }
     return build_dataset(arrays, frames, times, attrs)
 

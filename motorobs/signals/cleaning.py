@@ -1,4 +1,13 @@
-"""Cleaning of landmark trajectories: masking, gap filling, low-pass filtering, derivatives.
+"""Cleaning of landmark trajectories: masking, gap filling, outliers, low-pass, derivatives.
+
+The steps, in the order :func:`clean_trajectories` (and
+:func:`motorobs.signals.prepare_signals`) apply them:
+
+1. :func:`mask_low_confidence` - drop samples the detector was unsure of;
+2. :func:`interpolate_gaps` - fill short gaps linearly;
+3. :func:`hampel_filter` - replace isolated outliers by the local median;
+4. :func:`lowpass_filter` - zero-phase Butterworth low-pass;
+5. :func:`time_derivative` - Savitzky-Golay derivative of the filtered signal.
 
 Every function is pure and works on arrays whose first axis is time: ``values`` has
 shape ``(T, N)`` (N independent columns, e.g. x and y of every keypoint), NaN marking
@@ -12,6 +21,8 @@ from scipy import signal
 
 NYQUIST_FRACTION = 0.8
 """The low-pass cut-off is clamped to this fraction of the Nyquist frequency."""
+MAD_TO_SD = 1.4826
+"""Median absolute deviation x this = standard deviation, for Gaussian noise."""
 
 
 def valid_runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -84,6 +95,68 @@ def interpolate_gaps(
     return values, filled_mask
 
 
+def half_window_samples(window_s: float, rate_hz: float, minimum: int = 1) -> int:
+    """Half-width (samples) of a centred window lasting about ``window_s`` seconds.
+
+    ``window_s * rate_hz / 2`` rounded half up, at least ``minimum``; the window then holds
+    ``2 * half + 1`` samples.
+    """
+    if rate_hz <= 0:
+        return minimum
+    return max(minimum, int(np.floor(window_s * rate_hz / 2.0 + 0.5)))
+
+
+def hampel_filter(
+    values: np.ndarray, half_window: int, n_sigma: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replace outliers by the local median (Hampel identifier), column by column.
+
+    A sample is an outlier when it differs from the median of the centred window of
+    ``2 * half_window + 1`` samples by more than ``n_sigma`` robust standard deviations,
+    the standard deviation being estimated as :data:`MAD_TO_SD` x the window's median
+    absolute deviation. Each run of valid samples is processed on its own (windows never
+    reach across a gap); the first and last ``half_window`` samples of a run, whose window
+    would not be centred, are left as they are, and so are runs shorter than one window.
+    A monotonic stretch is never changed (its centre sample is its
+    window's median), so smooth movement passes untouched; a movement shorter than about
+    half the window looks like an outlier and is removed.
+
+    Parameters
+    ----------
+    values
+        (T, N) samples, NaN where missing.
+    half_window
+        Samples on each side of the centre (>= 1).
+    n_sigma
+        Threshold in robust standard deviations; ``inf`` flags nothing.
+
+    Returns
+    -------
+    filtered, is_outlier
+        The (T, N) filtered copy and the (T, N) mask of replaced samples.
+    """
+    if half_window < 1:
+        raise ValueError(f"hampel_filter: half_window must be >= 1, got {half_window}.")
+    out = np.array(values, dtype=float, copy=True)
+    outlier = np.zeros(out.shape, bool)
+    width = 2 * half_window + 1
+    for col in range(out.shape[1]):
+        column = out[:, col]
+        for start, stop in valid_runs(~np.isnan(column)):
+            if stop - start < width:
+                continue
+            segment = column[start:stop]
+            windows = np.lib.stride_tricks.sliding_window_view(segment, width)
+            median = np.median(windows, axis=1)
+            mad = np.median(np.abs(windows - median[:, None]), axis=1)
+            centre = segment[half_window:len(segment) - half_window]
+            with np.errstate(invalid="ignore"):  # inf x 0 = NaN: never an outlier
+                bad = np.abs(centre - median) > n_sigma * MAD_TO_SD * mad
+            segment[half_window:len(segment) - half_window] = np.where(bad, median, centre)
+            outlier[start + half_window:stop - half_window, col] = bad
+    return out, outlier
+
+
 def effective_cutoff_hz(rate_hz: float, cutoff_hz: float) -> float:
     """The cut-off actually used: ``cutoff_hz`` clamped to 80 % of the Nyquist frequency."""
     return float(min(cutoff_hz, NYQUIST_FRACTION * rate_hz / 2.0))
@@ -127,11 +200,24 @@ def lowpass_filter(
     return out
 
 
-def time_derivative(values: np.ndarray, time_s: np.ndarray) -> np.ndarray:
-    """Derivative per second of every column (central differences, one-sided at run ends).
+def derivative_window_samples(window_s: float, rate_hz: float, polyorder: int) -> int:
+    """Odd Savitzky-Golay window (samples) lasting about ``window_s``, > ``polyorder``."""
+    half = half_window_samples(window_s, rate_hz, minimum=1)
+    return max(2 * half + 1, polyorder + 1 + (polyorder % 2))
 
-    Computed run by run of valid samples, so a gap never spreads into its neighbours;
-    isolated samples get NaN.
+
+def time_derivative(
+    values: np.ndarray, time_s: np.ndarray, window: int = 3, polyorder: int = 2
+) -> np.ndarray:
+    """Derivative per second of every column (Savitzky-Golay, run by run of valid samples).
+
+    ``scipy.signal.savgol_filter(deriv=1)`` fits a polynomial of degree ``polyorder`` to
+    each centred window of ``window`` samples (``mode="interp"``: the first and last
+    windows of a run are fitted once, so the ends are not padded with made-up samples). The
+    default (3 samples, degree 2) equals central differences inside a run. Runs shorter
+    than the window fall back to central differences (one-sided at the ends), so a gap
+    never spreads into its neighbours; isolated samples get NaN. The sample spacing is the
+    median spacing of ``time_s`` (the time base is uniform).
 
     Parameters
     ----------
@@ -139,17 +225,29 @@ def time_derivative(values: np.ndarray, time_s: np.ndarray) -> np.ndarray:
         (T, N) samples (filtered first: differences amplify noise).
     time_s
         (T,) sample times (s).
+    window, polyorder
+        Savitzky-Golay window (odd number of samples) and polynomial degree.
 
     Returns
     -------
     (T, N) derivative in units of ``values`` per second.
     """
+    if window % 2 == 0 or window <= polyorder:
+        raise ValueError(
+            f"time_derivative: window must be odd and > polyorder ({polyorder}), got {window}."
+        )
     values = np.asarray(values, float)
     out = np.full(values.shape, np.nan)
+    dt = sample_spacing_s(time_s)
     for col in range(values.shape[1]):
         column = values[:, col]
         for start, stop in valid_runs(~np.isnan(column)):
-            if stop - start >= 2:
+            n = stop - start
+            if n >= window and dt > 0:
+                out[start:stop, col] = signal.savgol_filter(
+                    column[start:stop], window, polyorder, deriv=1, delta=dt, mode="interp"
+                )
+            elif n >= 2:
                 out[start:stop, col] = np.gradient(column[start:stop], time_s[start:stop])
     return out
 
@@ -163,8 +261,12 @@ def clean_trajectories(
     max_gap_s: float,
     cutoff_hz: float,
     order: int,
+    hampel_window_s: float | None = None,
+    hampel_n_sigma: float = 3.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mask, fill and low-pass filter (T, N) trajectories in one go.
+    """Mask, fill, remove outliers and low-pass filter (T, N) trajectories in one go.
+
+    ``hampel_window_s=None`` skips the outlier step.
 
     Returns
     -------
@@ -177,4 +279,7 @@ def clean_trajectories(
     observed = ~np.isnan(masked)
     filled, was_filled = interpolate_gaps(masked, time_s, max_gap_s)
     rate = 1.0 / sample_spacing_s(time_s) if len(time_s) > 1 else 0.0
+    if hampel_window_s is not None:
+        half = half_window_samples(hampel_window_s, rate)
+        filled, _ = hampel_filter(filled, half, hampel_n_sigma)
     return lowpass_filter(filled, rate, cutoff_hz, order), observed, was_filled

@@ -19,9 +19,16 @@ Posture
     1-s majority vote. The rule relies on MediaPipe's left/right labels (its chirality);
     it was checked on the MediaPipe output of all eight sample clips (top and side,
     supine and prone): every frame of every clip classified as the clip's posture.
+
+Posture bouts and changes
+    :func:`posture_bouts` cuts the labels into runs; :func:`posture_changes` finds
+    sustained changes (both postures held at least a minimum time), e.g. rolls between
+    supine and prone, so that a brief misclassification is never a roll.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -201,3 +208,81 @@ def majority_smooth(labels: np.ndarray, rate_hz: float, window_s: float) -> np.n
         if counts[names == labels[t]][0] < best:
             out[t] = names[np.argmax(counts)]
     return out
+
+
+@dataclass(frozen=True)
+class PostureBout:
+    """A run of frames with one posture label (indices inclusive)."""
+
+    posture: str
+    first: int
+    last: int
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class PostureChange:
+    """A sustained change of posture, e.g. a roll from supine to prone.
+
+    ``last_before`` is the last frame of the old posture, ``first_after`` the first frame
+    of the new one; the frames in between (if any) were in transition.
+    """
+
+    from_posture: str
+    to_posture: str
+    last_before: int
+    first_after: int
+
+
+def posture_bouts(posture: np.ndarray, dt_s: float) -> list[PostureBout]:
+    """Runs of equal known posture labels in a (T,) label array ("unknown" ends a run).
+
+    ``duration_s = (last - first + 1) * dt_s``.
+    """
+    posture = np.asarray(posture).astype(str)
+    bouts: list[PostureBout] = []
+    if posture.size == 0:
+        return bouts
+    change = np.flatnonzero(posture[1:] != posture[:-1]) + 1
+    starts = np.concatenate([[0], change])
+    stops = np.concatenate([change, [posture.size]])
+    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+        if posture[start] != "unknown":
+            bouts.append(PostureBout(str(posture[start]), start, stop - 1, (stop - start) * dt_s))
+    return bouts
+
+
+def posture_changes(
+    posture: np.ndarray,
+    dt_s: float,
+    min_hold_s: float,
+    max_transition_s: float,
+    postures: tuple[str, ...],
+) -> list[PostureChange]:
+    """Sustained changes between the postures in ``postures``.
+
+    Only bouts of those postures lasting at least ``min_hold_s`` take part ("held" bouts;
+    shorter ones, e.g. a one-frame flip, are ignored, as are postures not listed). A change
+    is two consecutive held bouts of different postures whose gap (the frames between them,
+    in any other or unknown posture) lasts at most ``max_transition_s``.
+
+    Parameters
+    ----------
+    posture
+        (T,) labels (see :data:`POSTURES`).
+    dt_s
+        Sample spacing (s).
+    min_hold_s, max_transition_s
+        Seconds (see above).
+    postures
+        Labels taking part, e.g. ``("supine", "prone")`` for rolls.
+    """
+    eps = 1e-9
+    held = [b for b in posture_bouts(posture, dt_s)
+            if b.posture in postures and b.duration_s >= min_hold_s - eps]
+    changes = []
+    for before, after in zip(held, held[1:], strict=False):
+        gap_s = (after.first - before.last - 1) * dt_s
+        if before.posture != after.posture and gap_s <= max_transition_s + eps:
+            changes.append(PostureChange(before.posture, after.posture, before.last, after.first))
+    return changes

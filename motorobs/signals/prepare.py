@@ -11,8 +11,13 @@ import xarray as xr
 from motorobs.config import SignalConfig
 from motorobs.signals.body_frame import BodyFrame, compute_body_frame
 from motorobs.signals.cleaning import (
-    clean_trajectories,
+    derivative_window_samples,
     effective_cutoff_hz,
+    half_window_samples,
+    hampel_filter,
+    interpolate_gaps,
+    lowpass_filter,
+    mask_low_confidence,
     sample_spacing_s,
     time_derivative,
 )
@@ -66,7 +71,15 @@ class BodySignals:
     frame_width, frame_height
         Video frame size in pixels.
     provenance
-        Cleaning and body-frame parameters actually used.
+        Cleaning and body-frame parameters actually used; ``cleaning_steps`` lists the
+        cleaning functions in the order applied, each with its parameters.
+    in_frame
+        (T, K) the raw landmark (before cleaning) lay inside the video frame; False where
+        it was outside or not detected. MediaPipe places landmarks it guesses outside the
+        picture at coordinates beyond its edges.
+    attrs
+        The landmarks dataset's attributes (provenance of the landmarks: ``fps``,
+        ``notes`` on person selection, models ...), passed through unchanged.
     """
 
     time_s: np.ndarray
@@ -86,6 +99,8 @@ class BodySignals:
     frame_width: int
     frame_height: int
     provenance: dict[str, Any] = field(default_factory=dict)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    in_frame: np.ndarray | None = None
 
     @property
     def n_frames(self) -> int:
@@ -181,11 +196,14 @@ def _with_hand_points(
 def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     """Clean a landmarks dataset and express it in the infant's body frame.
 
-    Steps, per keypoint coordinate (x, y and depth): landmarks with confidence below
+    Steps, per keypoint coordinate (x, y and depth), each a pure function of
+    :mod:`motorobs.signals.cleaning`: landmarks with confidence below
     ``config.min_visibility`` are dropped; interior gaps up to ``config.max_gap_s`` are
-    filled linearly; each run of valid samples is low-pass filtered (zero-phase
-    Butterworth, ``config.lowpass_hz`` clamped below Nyquist, ``config.lowpass_order``);
-    velocities are central differences of the filtered signal. Then the camera view,
+    filled linearly; outliers are replaced by the local median (Hampel filter,
+    ``config.hampel_window_s``, ``config.hampel_n_sigma``); each run of valid samples is
+    low-pass filtered (zero-phase Butterworth, ``config.lowpass_hz`` clamped below Nyquist,
+    ``config.lowpass_order``); velocities are Savitzky-Golay derivatives of the filtered
+    signal (``config.derivative_window_s``, ``config.derivative_polyorder``). Then the camera view,
     the body frame and the posture per frame are derived (see
     :mod:`motorobs.signals.posture` and :mod:`motorobs.signals.body_frame`).
 
@@ -209,23 +227,30 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         position, depth, confidence, names, config.min_visibility
     )
     n_t, n_k = len(time_s), len(names)
+    with np.errstate(invalid="ignore"):
+        in_frame = ((position[:, 0] >= 0) & (position[:, 0] < width)
+                    & (position[:, 1] >= 0) & (position[:, 1] < height))
     spacing = sample_spacing_s(time_s)
     rate_hz = 1.0 / spacing if spacing > 0 else 0.0
 
     stacked = np.concatenate([position, depth[:, None, :]], axis=1).reshape(n_t, 3 * n_k)
     stacked_conf = np.repeat(confidence[:, None, :], 3, axis=1).reshape(n_t, 3 * n_k)
-    cleaned, observed, filled = clean_trajectories(
-        stacked, stacked_conf, time_s,
-        min_confidence=config.min_visibility, max_gap_s=config.max_gap_s,
-        cutoff_hz=config.lowpass_hz, order=config.lowpass_order,
-    )
+    masked = mask_low_confidence(stacked, stacked_conf, config.min_visibility)
+    observed = ~np.isnan(masked)
+    filled, was_filled = interpolate_gaps(masked, time_s, config.max_gap_s)
+    hampel_half = half_window_samples(config.hampel_window_s, rate_hz)
+    despiked, outliers = hampel_filter(filled, hampel_half, config.hampel_n_sigma)
+    cleaned = lowpass_filter(despiked, rate_hz, config.lowpass_hz, config.lowpass_order)
     cleaned = cleaned.reshape(n_t, 3, n_k)
     position_px = np.moveaxis(cleaned[:, :2], 1, 2)
     depth_px = cleaned[:, 2]
     valid = np.isfinite(position_px).all(axis=2) & np.isfinite(depth_px)
     position_px[~valid] = np.nan
     depth_px = np.where(valid, depth_px, np.nan)
-    velocity = time_derivative(position_px.reshape(n_t, 2 * n_k), time_s).reshape(n_t, n_k, 2)
+    sg_window = derivative_window_samples(config.derivative_window_s, rate_hz,
+                                          config.derivative_polyorder)
+    velocity = time_derivative(position_px.reshape(n_t, 2 * n_k), time_s, sg_window,
+                               config.derivative_polyorder).reshape(n_t, n_k, 2)
     observed = observed.reshape(n_t, 3, n_k).all(axis=1)
 
     def pt(name: str) -> np.ndarray:
@@ -253,15 +278,29 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
             {s: depth_px[:, [names.index(f"{s}_{p}") for p in parts]] for s in SIDES},
         )
         view_reason = f"{view_reason}; {facing_reason}"
+    lowpass_effective = effective_cutoff_hz(rate_hz, config.lowpass_hz) if rate_hz > 0 else None
+    cleaning_steps = [
+        {"step": "mask_low_confidence", "min_confidence": config.min_visibility},
+        {"step": "interpolate_gaps", "method": "linear", "max_gap_s": config.max_gap_s},
+        {"step": "hampel_filter", "window_s": config.hampel_window_s,
+         "window_samples": 2 * hampel_half + 1, "n_sigma": config.hampel_n_sigma},
+        {"step": "lowpass_filter", "method": "zero-phase Butterworth (scipy.signal.sosfiltfilt)",
+         "cutoff_hz": config.lowpass_hz, "cutoff_hz_effective": lowpass_effective,
+         "order": config.lowpass_order},
+        {"step": "time_derivative", "method": "Savitzky-Golay (scipy.signal.savgol_filter)",
+         "window_s": config.derivative_window_s, "window_samples": sg_window,
+         "polyorder": config.derivative_polyorder},
+    ]
     provenance = {
+        "cleaning_steps": cleaning_steps,
         "min_visibility": config.min_visibility,
         "max_gap_s": config.max_gap_s,
         "lowpass": "zero-phase Butterworth (scipy.signal.sosfiltfilt), per run of valid samples",
         "lowpass_hz": config.lowpass_hz,
-        "lowpass_hz_effective": effective_cutoff_hz(rate_hz, config.lowpass_hz)
-        if rate_hz > 0 else None,
+        "lowpass_hz_effective": lowpass_effective,
         "lowpass_order": config.lowpass_order,
-        "derivative": "central differences of the filtered signal (numpy.gradient)",
+        "derivative": "Savitzky-Golay derivative of the filtered signal "
+                      f"({sg_window} samples, degree {config.derivative_polyorder})",
         "rate_hz": rate_hz,
         "n_frames": n_t,
         "view": view,
@@ -271,12 +310,14 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         "up_axis_from_hips_share": float(np.mean(frame.up_source == "hips")) if n_t else 0.0,
         "head_axis_offset_deg": frame.head_axis_offset_deg,
         "hand_point": "pose wrist when visible, else the hand model's wrist",
-        "interpolated_share": float(filled.mean()) if filled.size else 0.0,
+        "interpolated_share": float(was_filled.mean()) if was_filled.size else 0.0,
+        "outlier_share": float(outliers.mean()) if outliers.size else 0.0,
     }
     return BodySignals(
         time_s=time_s, rate_hz=rate_hz, keypoints=tuple(names), position_px=position_px,
         depth_px=depth_px, velocity_px_s=velocity, confidence=confidence, observed=observed,
         valid=valid,
         frame=frame, posture=posture, view=view, view_reason=view_reason, near_side=facing,
-        frame_width=width, frame_height=height, provenance=provenance,
+        frame_width=width, frame_height=height, provenance=provenance, attrs=dict(ds.attrs),
+        in_frame=in_frame,
     )

@@ -25,7 +25,7 @@ REAL_CLIPS = sorted(REALDATA.glob("**/*.mp4")) if REALDATA.is_dir() else []
 def real_results(tmp_path_factory, model_dir):
     if not REAL_CLIPS:
         pytest.skip(f"no real clips under {REALDATA}")
-    config = AnalysisConfig().with_overrides(pose={"model_dir": model_dir, "analysis_fps": 7.5})
+    config = AnalysisConfig().with_overrides(pose={"model_dir": model_dir, "analysis_fps": 5.0})
     out = tmp_path_factory.mktemp("real")
     return out, analyze_many(REAL_CLIPS, out, config)
 

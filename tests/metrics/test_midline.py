@@ -124,3 +124,70 @@ def test_a_short_dip_back_over_the_midline_does_not_split_a_crossing():
     offset = np.array([0.5, -0.3, -0.3, -0.3, 0.2, 0.1, -0.3, -0.3, 0.5, 0.5, 0.5])
     found = detect_crossings(offset, dt, margin=0.1, min_duration_s=0.3)
     assert [(c.first, c.last) for c in found] == [(1, 7)]
+
+
+def test_contralateral_reach_and_time_on_the_other_side():
+    out = run(rotation_deg=37)
+    assert value(out, "midline_max_contralateral_bu", "right").value == pytest.approx(0.6,
+                                                                                     abs=0.01)
+    lateral = crossing_trajectory()[:, 0]          # + = infant's left = the right hand's far side
+    truth = np.sum(lateral > CONFIG.midline_margin) / FPS
+    assert abs(value(out, "midline_contralateral_time_s", "right").value - truth) <= 2 / FPS
+    assert value(out, "midline_max_contralateral_bu", "left").value == 0.0
+    assert value(out, "midline_contralateral_time_s", "left").value == 0.0
+
+
+def analytic_bouts(mask: np.ndarray) -> list[float]:
+    """Durations (s) of the runs of True in an analytic mask."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
+    return [(stop - start) / FPS for start, stop in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def test_hands_together_bouts_count_only_bouts_of_half_a_second():
+    meet_l, meet_r = np.array([0.1, -0.5, 0.3]), np.array([-0.1, -0.5, 0.3])
+    rest_l = np.array(REST_POINTS["left_wrist"])
+    left = (out_and_back(TIME, rest_l, meet_l, 0.5, 1, 2.0, 1) - rest_l
+            + out_and_back(TIME, rest_l, meet_l, 5.0, 0.6, 0.0, 0.6))
+    right = (out_and_back(TIME, REST, meet_r, 0.5, 1, 2.0, 1) - REST
+             + out_and_back(TIME, REST, meet_r, 5.0, 0.6, 0.0, 0.6))
+    ds = synthetic_dataset(n_frames=N, fps=FPS, noise_px=0.5, seed=5,
+                           trajectories={"left_wrist": left, "right_wrist": right})
+    out = compute_metrics(prepare_signals(ds, SignalConfig()), CONFIG, ["hands_together"])
+    together = ((np.abs(left[:, 0]) < 0.35) & (np.abs(right[:, 0]) < 0.35)
+                & (np.linalg.norm(left[:, :2] - right[:, :2], axis=1) < 0.5))
+    durations = analytic_bouts(together)
+    assert len(durations) == 2 and durations[1] < 0.5 <= durations[0]   # by construction
+    assert value(out, "hands_together_bouts").value == 1
+    assert abs(value(out, "hands_together_longest_s").value - durations[0]) <= 2 / FPS
+    (event,) = [e for e in out.events if e.type == "hands_together"]
+    assert event.side is None and event.start_s < 2.0 < event.end_s
+
+
+def test_hand_to_mouth_bout_of_the_right_hand():
+    mouth = (np.array(REST_POINTS["mouth_left"]) + np.array(REST_POINTS["mouth_right"])) / 2
+    target = np.array([0.05, 0.35, 0.3])
+    right = out_and_back(TIME, REST, target, 2.0, 1.0, 1.5, 1.0)
+    ds = synthetic_dataset(n_frames=N, fps=FPS, rotation_deg=120, noise_px=0.5, seed=6,
+                           trajectories={"right_wrist": right})
+    out = compute_metrics(prepare_signals(ds, SignalConfig()), CONFIG, ["hand_to_mouth"])
+    near = np.linalg.norm(right[:, :2] - mouth[:2], axis=1) < CONFIG.hand_to_mouth_distance
+    (duration,) = analytic_bouts(near)
+    assert value(out, "hand_to_mouth_bouts", "right").value == 1
+    assert value(out, "hand_to_mouth_pct", "right").value == pytest.approx(
+        100 * duration / (N / FPS), abs=100 * 2 / N)
+    assert value(out, "hand_to_mouth_bouts", "left").value == 0
+    (event,) = [e for e in out.events if e.type == "hand_to_mouth"]
+    assert event.side == "right"
+    assert abs((event.end_s - event.start_s + 1 / FPS) - duration) <= 2 / FPS
+
+
+def test_hand_to_mouth_needs_the_mouth_and_a_top_view():
+    hidden = {"mouth_left": [(0, 200)]}
+    out = compute_metrics(prepare_signals(synthetic_dataset(n_frames=N, fps=FPS,
+                                                            hidden=hidden), SignalConfig()),
+                          CONFIG, ["hand_to_mouth"])
+    assert value(out, "hand_to_mouth_bouts", "left").status == "insufficient_data"
+    assert "the left hand and the mouth" in value(out, "hand_to_mouth_bouts", "left").reason
+    side = compute_metrics(prepare_signals(synthetic_dataset(pose="supine_side"),
+                                           SignalConfig()), CONFIG, ["hand_to_mouth"])
+    assert value(side, "hand_to_mouth_pct", "right").status == "not_applicable"

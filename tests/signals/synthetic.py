@@ -39,6 +39,8 @@ REST_POINTS: dict[str, tuple[float, float, float]] = {
     "nose": (0.0, 0.65, 0.25),
     "left_ear": (0.22, 0.6, 0.0),
     "right_ear": (-0.22, 0.6, 0.0),
+    "mouth_left": (0.08, 0.52, 0.2),
+    "mouth_right": (-0.08, 0.52, 0.2),
     "left_elbow": (0.75, -0.5, 0.0),
     "right_elbow": (-0.75, -0.5, 0.0),
     "left_wrist": (0.7, -0.9, 0.1),

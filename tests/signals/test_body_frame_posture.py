@@ -115,3 +115,30 @@ def test_rate_comes_from_the_time_coordinate_not_the_fps_attribute():
     signals = prepare_signals(ds, CONFIG)
     assert signals.rate_hz == pytest.approx(10.0)
     assert signals.provenance["lowpass_hz_effective"] == pytest.approx(4.0)
+
+
+def test_hampel_step_removes_a_one_frame_landmark_spike_before_the_lowpass():
+    ds = synthetic_dataset(n_frames=150)
+    i = list(ds["keypoint"].values).index("left_wrist")
+    ds["position"].values[70, 0, i, 0] += 40.0            # half a shoulder width, one frame
+    cleaned = prepare_signals(ds, CONFIG)
+    np.testing.assert_allclose(cleaned.body_xy("left_wrist"), np.tile([0.7, -0.9], (150, 1)),
+                               atol=1e-6)
+    steps = [s["step"] for s in cleaned.provenance["cleaning_steps"]]
+    assert steps == ["mask_low_confidence", "interpolate_gaps", "hampel_filter",
+                     "lowpass_filter", "time_derivative"]
+    assert cleaned.provenance["cleaning_steps"][2]["window_samples"] == 13   # 0.4 s at 30 fps
+    assert cleaned.provenance["outlier_share"] > 0
+    unfiltered = prepare_signals(ds, SignalConfig(hampel_n_sigma=float("inf")))
+    assert np.max(np.abs(unfiltered.body_xy("left_wrist")[:, 0] - 0.7)) > 0.05
+
+
+def test_raw_landmarks_outside_the_picture_are_flagged_and_attrs_pass_through():
+    ds = synthetic_dataset(n_frames=30)
+    ds.attrs["notes"] = '["hello"]'
+    i = list(ds["keypoint"].values).index("left_hip")
+    ds["position"].values[:10, 1, i, 0] = 500.0           # below the 480-px frame
+    signals = prepare_signals(ds, CONFIG)
+    in_frame = signals.in_frame[:, signals.index("left_hip")]
+    assert not in_frame[:10].any() and in_frame[10:].all()
+    assert signals.attrs["notes"] == '["hello"]'

@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from motorobs.signals.cleaning import (
+    derivative_window_samples,
     effective_cutoff_hz,
+    half_window_samples,
+    hampel_filter,
     interpolate_gaps,
     lowpass_filter,
     mask_low_confidence,
@@ -75,3 +78,69 @@ def test_derivative_of_ramp_is_exact_and_gaps_do_not_spread():
 
 def test_valid_runs():
     assert valid_runs(np.array([1, 1, 0, 1, 0, 0, 1], bool)) == [(0, 2), (3, 4), (6, 7)]
+
+
+def test_hampel_removes_a_spike_on_a_constant_exactly():
+    values = np.full((40, 1), 2.5)
+    values[17, 0] = 9.0
+    out, outlier = hampel_filter(values, half_window=3, n_sigma=3.0)
+    np.testing.assert_array_equal(out, np.full((40, 1), 2.5))
+    assert np.flatnonzero(outlier[:, 0]).tolist() == [17]
+
+
+def test_hampel_flags_only_the_spike_on_a_smooth_signal():
+    t = np.arange(90) / 30.0
+    smooth = np.sin(2 * np.pi * 0.5 * t)[:, None]
+    spiked = smooth.copy()
+    spiked[40, 0] += 5.0
+    out, outlier = hampel_filter(spiked, 3, 3.0)
+    assert np.flatnonzero(outlier[:, 0]).tolist() == [40]
+    keep = np.arange(90) != 40
+    np.testing.assert_array_equal(out[keep], smooth[keep])
+    # replaced by the median of its neighbours: within one sample step of the true value
+    assert abs(out[40, 0] - smooth[40, 0]) <= np.max(np.abs(np.diff(smooth[:, 0]))) * 1.01
+
+
+def test_hampel_leaves_smooth_signals_untouched():
+    t = np.arange(300) / 30.0
+    smooth = np.stack([np.sin(2 * np.pi * 0.7 * t), 3 * t**2 - t, np.cos(2 * np.pi * 2 * t)],
+                      axis=1)
+    out, outlier = hampel_filter(smooth, 6, 3.0)
+    np.testing.assert_array_equal(out, smooth)
+    assert not outlier.any()
+
+
+def test_hampel_keeps_gaps_and_never_reaches_across_them():
+    values = np.full((30, 1), 1.0)
+    values[10:15] = np.nan
+    values[15:, 0] = 4.0          # a different level after the gap is not an outlier
+    values[20, 0] = 50.0
+    out, outlier = hampel_filter(values, 3, 3.0)
+    assert np.isnan(out[10:15]).all()
+    np.testing.assert_array_equal(out[:10], 1.0)
+    np.testing.assert_array_equal(out[15:], 4.0)
+    assert np.flatnonzero(outlier[:, 0]).tolist() == [20]
+
+
+def test_half_window_rounds_half_up():
+    assert half_window_samples(0.4, 15.0) == 3
+    assert half_window_samples(0.15, 30.0) == 2
+    assert half_window_samples(0.01, 15.0) == 1
+    assert derivative_window_samples(0.15, 15.0, 2) == 3
+    assert derivative_window_samples(0.15, 30.0, 2) == 5
+
+
+def test_savitzky_golay_derivative_of_a_quadratic_is_exact_including_run_ends():
+    values = (T**2)[:, None].copy()
+    out = time_derivative(values, T, window=5, polyorder=2)
+    np.testing.assert_allclose(out[:, 0], 2 * T, atol=1e-9)
+
+
+def test_short_runs_fall_back_to_central_differences():
+    values = (3.0 * T)[:, None].copy()
+    values[4] = np.nan              # run 0..3 is shorter than the 7-sample window
+    out = time_derivative(values, T, window=7, polyorder=2)
+    np.testing.assert_allclose(out[:4, 0], 3.0)
+    np.testing.assert_allclose(out[5:, 0], 3.0)
+    with pytest.raises(ValueError, match="odd"):
+        time_derivative(values, T, window=4)
