@@ -116,6 +116,22 @@ def metric_row(metric: MetricValue) -> dict[str, str]:
     }
 
 
+def quality_verdict(metrics: list) -> dict[str, str] | None:
+    """The ``recording_quality`` verdict as ``{"scorable", "text", "reasons"}``, if present."""
+    for metric in metrics:
+        if metric.name == "recording_quality" and metric.status == "ok":
+            scorable = bool(metric.value)
+            return {
+                "scorable": "yes" if scorable else "no",
+                "text": "This recording can be scored." if scorable else (
+                    "This recording cannot be scored reliably; the numbers below are shown "
+                    "for reference only."
+                ),
+                "reasons": metric.reason or "",
+            }
+    return None
+
+
 def clip_context(
     result: ClipResult, key_frames: list[KeyFrame], extra_notes: list[str], blur_faces: bool
 ) -> dict[str, Any]:
@@ -146,6 +162,7 @@ def clip_context(
         "view_reason": str(getattr(signals, "view_reason", "") or ""),
         "posture": posture_summary(getattr(signals, "posture", None)),
         "infant_found": format_percent(infant_found_share(ds)),
+        "verdict": quality_verdict(result.metrics),
         "notes": [str(n) for n in result.notes] + extra_notes + plot_notes,
         "metrics": [metric_row(m) for m in result.metrics],
         "plots": plots,

@@ -8,6 +8,10 @@ from motorobs.metrics.base import Event, MetricValue
 
 _PHRASES: dict[tuple[str, ...], str] = {
     ("bl", "per", "s"): "(body units per second)",
+    ("bu", "per", "s"): "(shoulder widths per second)",
+    ("bu", "s"): "(shoulder widths per second)",
+    ("bu",): "(shoulder widths)",
+    ("rms",): "RMS",
     ("per", "min"): "per minute",
     ("per", "s"): "per second",
     ("pct",): "(%)",
@@ -95,6 +99,8 @@ def format_value(metric: MetricValue) -> str:
     """``"3.25 per min"`` for an ok metric; empty text otherwise (never a number)."""
     if metric.status != "ok" or metric.value is None:
         return ""
+    if metric.unit == "verdict":
+        return "scorable" if metric.value else "not scorable"
     unit = f" {unit_text(metric.unit)}" if metric.unit and metric.unit not in ("1", "count") else ""
     return f"{format_number(float(metric.value))}{unit}"
 
