@@ -274,7 +274,7 @@ def validate(
     out.print(table)
     if not angles.empty:
         out.print(angles.to_string(index=False))
-    by_clip = events[events["outcome"] != "missed"].groupby("clip").size()
+    by_clip = events[events["outcome"].isin(["matched", "spurious"])].groupby("clip").size()
     out.print(f"detected events per clip:\n{by_clip.to_string()}" if len(by_clip) else
               "no events detected")
     out.print(f"scores written to {output}")

@@ -10,7 +10,12 @@ Ground-truth files follow the format of ``sample_videos/`` (see its README): for
   ``head_lift_cmd_deg`` is at least ``HEAD_LIFT_TRUE_DEG`` (the AIMS notion of a lift).
 
 A detected event matches a true one of the same type and side when their intervals overlap;
-matching is one-to-one, greedy by overlap. Angle error compares the per-frame head-lift angle
+matching is one-to-one, greedy by overlap. True events that motorobs said it could not
+measure on that clip (the metric of that event type and side is ``not_applicable`` or
+``insufficient_data``, e.g. midline crossings filmed side-on) are counted as ``not_scored``
+rather than missed: the metric declined to give a number instead of giving a wrong one.
+
+Angle error compares the per-frame head-lift angle
 trace with ``ear_shoulder_elevation_deg`` (the shoulder-to-ear line above the floor, the
 quantity the landmark-based angle estimates) on the frames where both exist.
 """
@@ -29,6 +34,12 @@ HEAD_LIFT_TRUE_DEG = 20.0
 HEAD_LIFT_MIN_S = 0.5
 EVENT_TYPES: tuple[str, ...] = ("midline_crossing", "reach", "head_lift")
 ANGLE_TRACE = "head_lift_angle"
+EVENT_METRIC: dict[str, str] = {
+    "midline_crossing": "midline_crossings",
+    "reach": "reach_count",
+    "head_lift": "head_lift_bouts",
+}
+"""The metric whose status says whether an event type could be measured on a clip."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +127,7 @@ def event_scores(rows: pd.DataFrame) -> pd.DataFrame:
     ----------
     rows
         One row per true or detected event with columns ``type``, ``outcome`` (``matched``,
-        ``missed`` or ``spurious``) and ``onset_error_s`` (matched rows only).
+        ``missed``, ``spurious`` or ``not_scored``) and ``onset_error_s`` (matched rows only).
     """
     out = []
     for event_type in EVENT_TYPES:
@@ -136,6 +147,7 @@ def event_scores(rows: pd.DataFrame) -> pd.DataFrame:
             {
                 "type": event_type,
                 "true": tp + fn,
+                "not_scored": int((sub["outcome"] == "not_scored").sum()),
                 "detected": tp + fp,
                 "matched": tp,
                 "precision": precision,
@@ -156,7 +168,17 @@ def compare_clip(clip: str, truth: dict[str, Any], result: Any) -> tuple[pd.Data
         Interval(e.type, e.side, e.start_s, e.end_s) for e in result.events
         if e.type in EVENT_TYPES
     ]
-    matched, missed, spurious = match_events(true_events(truth), found)
+    declined = {
+        (event_type, m.side)
+        for event_type, name in EVENT_METRIC.items()
+        for m in result.metrics
+        if m.name == name and m.status != "ok"
+    }
+    truth_events = true_events(truth)
+    not_scored = [t for t in truth_events if (t.type, t.side) in declined
+                  or (t.type, None) in declined]
+    scored = [t for t in truth_events if t not in not_scored]
+    matched, missed, spurious = match_events(scored, found)
     rows = [
         {"clip": clip, "type": t.type, "side": t.side, "outcome": "matched",
          "true_start_s": t.start_s, "found_start_s": f.start_s,
@@ -167,6 +189,8 @@ def compare_clip(clip: str, truth: dict[str, Any], result: Any) -> tuple[pd.Data
               "true_start_s": t.start_s} for t in missed]
     rows += [{"clip": clip, "type": f.type, "side": f.side, "outcome": "spurious",
               "found_start_s": f.start_s} for f in spurious]
+    rows += [{"clip": clip, "type": t.type, "side": t.side, "outcome": "not_scored",
+              "true_start_s": t.start_s} for t in not_scored]
     return pd.DataFrame(rows), {"clip": clip, **angle_errors(truth, result)}
 
 

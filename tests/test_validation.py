@@ -78,3 +78,34 @@ def test_scores():
     assert math.isclose(reach["median_onset_error_s"], 0.2)
     lift = event_scores(rows).set_index("type").loc["head_lift"]
     assert math.isnan(lift["f1"]) and lift["true"] == 0
+
+
+def test_events_the_metric_declined_to_measure_are_not_scored_not_missed():
+    from types import SimpleNamespace
+
+    from motorobs.metrics.base import Event, MetricValue
+    from motorobs.validation import compare_clip
+
+    def value(name, side, status):
+        return MetricValue(name=name, side=side, value=1.0 if status == "ok" else None,
+                           unit="count", coverage=1.0 if status == "ok" else 0.0,
+                           status=status, definition="d",
+                           reason=None if status == "ok" else "hidden")
+
+    truth = {
+        "fps": 10,
+        "midline_crossings": [],
+        "reaches": [{"hand": "left", "onset_s": 1.0, "offset_s": 2.0},
+                    {"hand": "right", "onset_s": 1.0, "offset_s": 2.0}],
+    }
+    result = SimpleNamespace(
+        events=[Event("reach", "left", 1.1, 1.9)],
+        metrics=[value("reach_count", "left", "ok"),
+                 value("reach_count", "right", "insufficient_data")],
+        traces=[],
+    )
+    rows, _ = compare_clip("clip", truth, result)
+    assert sorted(rows["outcome"]) == ["matched", "not_scored"]
+    reach = event_scores(rows).set_index("type").loc["reach"]
+    assert (reach["true"], reach["not_scored"], reach["f1"]) == (1, 1, 1.0)
+    assert math.isclose(rows.loc[rows.outcome == "matched", "onset_error_s"].item(), 0.1)
