@@ -94,6 +94,11 @@ class MetricsConfig:
     """Hands together: the two hands within this distance (body units) of each other."""
     reach_min_speed: float = 0.4
     """Reach: hand speed (body units per second) above which a movement bout starts."""
+    reach_rest_floor: float = 0.2
+    """Reach onset/offset: from where the speed crossed ``reach_min_speed``, the reach is
+    widened over frames still faster than this (BU/s) or still slowing down. 0.2 BU/s is
+    just above the median speed (0.15 BU/s) of a still hand's tracked wrist, measured
+    against ground truth on the synthetic sample clips."""
     reach_min_displacement: float = 0.4
     """Reach: minimum net displacement of the hand relative to its shoulder (body units)."""
     reach_min_duration_s: float = 0.2

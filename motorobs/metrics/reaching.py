@@ -78,13 +78,15 @@ class Reach:
 
 
 def movement_bouts(
-    speed: np.ndarray, min_speed: float, merge_gap_frames: int
+    speed: np.ndarray, min_speed: float, merge_gap_frames: int, rest_floor: float = np.inf
 ) -> list[tuple[int, int]]:
     """Bouts of movement in a (T,) speed signal: ``(first, last)`` indices, inclusive.
 
     A bout is a run of ``speed > min_speed`` (runs closer than ``merge_gap_frames`` are
-    merged), widened on both sides down to the speed's local minimum, so that it starts
-    where the hand started to move rather than where it crossed the threshold.
+    merged), widened on both sides over frames where the speed is still falling or still at
+    least ``rest_floor`` (the speed a resting, tracked hand shows from landmark noise), so
+    that it starts where the hand started to move rather than where it crossed the
+    threshold, and a noise bump on the slow start of a movement does not cut it short.
     """
     with np.errstate(invalid="ignore"):
         fast = speed > min_speed
@@ -100,12 +102,16 @@ def movement_bouts(
         lower = merged[i - 1][1] if i else 0
         upper = merged[i + 1][0] - 1 if i + 1 < len(merged) else len(speed) - 1
         first, last = start, stop - 1
-        while first > lower and np.isfinite(speed[first - 1]) and speed[first - 1] < speed[first]:
+        while first > lower and _still_moving(speed[first - 1], speed[first], rest_floor):
             first -= 1
-        while last < upper and np.isfinite(speed[last + 1]) and speed[last + 1] < speed[last]:
+        while last < upper and _still_moving(speed[last + 1], speed[last], rest_floor):
             last += 1
         bouts.append((first, last))
     return bouts
+
+
+def _still_moving(neighbour: float, current: float, rest_floor: float) -> bool:
+    return bool(np.isfinite(neighbour) and (neighbour < current or neighbour >= rest_floor))
 
 
 def detect_reaches(
@@ -139,7 +145,8 @@ def detect_reaches(
     merge = int(round(config.reach_merge_gap_s / dt_s)) if dt_s > 0 else 0
     reaches: list[Reach] = []
     open_reach: Reach | None = None
-    for first, last in movement_bouts(speed_bu_s, config.reach_min_speed, merge):
+    bouts = movement_bouts(speed_bu_s, config.reach_min_speed, merge, config.reach_rest_floor)
+    for first, last in bouts:
         duration = (last - first) * dt_s
         start, end = relative_bu[first], relative_bu[last]
         displacement = float(np.linalg.norm(end - start))
