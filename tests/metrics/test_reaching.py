@@ -196,3 +196,13 @@ def test_far_hand_in_a_side_view_has_no_reach_quality_either():
     for name in QUALITY:
         assert value(out, name, "right").status == "insufficient_data"
     assert value(out, "reach_movement_units_median").value == 1
+
+
+def test_bout_onset_walks_back_over_noise_bumps_above_the_rest_floor():
+    from motorobs.metrics.reaching import movement_bouts
+
+    speed = np.array([0.0, 0.0, 0.05, 0.3, 0.25, 0.35, 1.0, 2.0, 1.0, 0.3, 0.1, 0.0, 0.0])
+    # without a floor the onset stops at the first local minimum (the 0.25 bump)
+    assert movement_bouts(speed, 0.4, 0) == [(4, 11)]
+    # with the rest floor it reaches the true start of the movement
+    assert movement_bouts(speed, 0.4, 0, rest_floor=0.2) == [(1, 11)]
