@@ -44,6 +44,16 @@ def unavailable(
     ]
 
 
+def far_side_reason(signals: BodySignals, side: str, limb: str = "hand") -> str | None:
+    """Why the ``side`` limb cannot be measured (on the far side of the body from a side-on
+    camera, hidden and only guessed by the pose model), or None when it can be seen."""
+    if signals.view == "side" and signals.near_side not in (None, side):
+        return (f"the {side} {limb} {'are' if limb.endswith('s') else 'is'} on the far side "
+                "of the body from this side-on camera, hidden and only guessed by the pose "
+                "model")
+    return None
+
+
 def view_problem(signals: BodySignals, needed: str, reason_if_other: str) -> tuple[str, str] | None:
     """``(status, reason)`` when the clip's camera view is not ``needed``, else None."""
     if signals.view == needed:

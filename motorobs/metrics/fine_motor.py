@@ -17,7 +17,7 @@ import numpy as np
 
 from motorobs.config import MetricsConfig
 from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
-from motorobs.metrics.common import gated_values, unavailable
+from motorobs.metrics.common import far_side_reason, gated_values, unavailable
 from motorobs.signals import BodySignals
 
 SIDES = ("left", "right")
@@ -153,10 +153,9 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                                                sides=SIDES))
     out = MetricOutput()
     for side in SIDES:
-        if signals.view == "side" and signals.near_side not in (None, side):
-            reason = (f"the {side} hand is on the far side of the body from this side-on "
-                      "camera, hidden from view")
-            out.values += unavailable(OUTPUTS, "insufficient_data", reason, sides=(side,))
+        hidden = far_side_reason(signals, side)
+        if hidden:
+            out.values += unavailable(OUTPUTS, "insufficient_data", hidden, sides=(side,))
             continue
         aperture = aperture_series(signals, side)
         usable = relevant & np.isfinite(aperture)

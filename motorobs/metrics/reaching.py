@@ -18,7 +18,7 @@ import numpy as np
 
 from motorobs.config import MetricsConfig
 from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
-from motorobs.metrics.common import gated_values, runs, unavailable
+from motorobs.metrics.common import far_side_reason, gated_values, runs, unavailable
 from motorobs.metrics.kinematics import movement_unit_peaks, sparc, straightness_index
 from motorobs.metrics.midline import POSTURES as MIDLINE_POSTURES
 from motorobs.metrics.midline import detect_crossings, hand_lateral_bu
@@ -325,10 +325,9 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                                                sides=SIDES))
     out = MetricOutput()
     for side in SIDES:
-        if signals.view == "side" and signals.near_side not in (None, side):
-            reason = (f"the {side} hand is on the far side of the body from this side-on "
-                      "camera, hidden and only guessed by the pose model")
-            out.values += unavailable(outputs, "insufficient_data", reason, sides=(side,))
+        hidden = far_side_reason(signals, side)
+        if hidden:
+            out.values += unavailable(outputs, "insufficient_data", hidden, sides=(side,))
             continue
         hand, shoulder = signals.hand(side), f"{side}_shoulder"
         relative = (signals.point_px(hand) - signals.point_px(shoulder)) / signals.body_unit_px

@@ -13,7 +13,7 @@ import numpy as np
 
 from motorobs.config import MetricsConfig
 from motorobs.metrics.base import MetricOutput, MetricValue, Trace, register_metric
-from motorobs.metrics.common import gated_values, unavailable, view_problem
+from motorobs.metrics.common import far_side_reason, gated_values, unavailable, view_problem
 from motorobs.metrics.kinematics import lagged_cross_correlation, symmetry_index
 from motorobs.signals import BodySignals
 
@@ -128,10 +128,9 @@ def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                                                NOT_SUPINE_REASON, sides=SIDES))
     out = MetricOutput()
     for side in SIDES:
-        if signals.view == "side" and signals.near_side not in (None, side):
-            reason = (f"the {side} limbs are on the far side of the body from this side-on "
-                      "camera, hidden and only guessed by the pose model")
-            out.values += unavailable(MOVEMENT_OUTPUTS, "insufficient_data", reason, (side,))
+        hidden = far_side_reason(signals, side, "limbs")
+        if hidden:
+            out.values += unavailable(MOVEMENT_OUTPUTS, "insufficient_data", hidden, (side,))
             continue
         for limb in LIMBS:
             speed = limb_speed_bu_s(signals, limb, side)
