@@ -12,8 +12,12 @@ Posture
     minus right shoulder and ``U`` = mid-hip to mid-shoulder (mid-shoulder to mid-ear
     without hips), each point as ``(x_px, y_px, depth_z * frame_width)``; in this
     right-handed camera frame (x right, y down, z away from the camera) ``L x U`` points
-    out of the chest. Gravity is "into the image" (+z) from above and image-down (+y) from
-    the side. With ``c = A . gravity`` (unit vectors): supine when ``c < -0.5`` (chest up),
+    out of the chest. Gravity is "into the image" (+z) from straight above and image-down
+    (+y) from floor level; in between it is tilted by the camera's elevation, estimated from
+    how much the level shoulder line is foreshortened (:func:`gravity_in_camera`), so that
+    oblique phone views of a lying infant are read correctly. Side views keep image-down:
+    there the chest direction rests on MediaPipe's depth, too rough to tilt gravity by.
+    With ``c = A . gravity`` (unit vectors): supine when ``c < -0.5`` (chest up),
     prone when ``c > 0.5``, side-lying in between, and sitting, in a side view only, when
     the trunk points up within 45 degrees of vertical. Labels are then smoothed with a
     1-s majority vote. The rule relies on MediaPipe's left/right labels (its chirality);
@@ -65,26 +69,56 @@ def classify_view(
     view, reason
         ``view`` in {"top", "side", "unknown"}; ``reason`` says what was measured.
     """
+    ratio, measured = shoulder_foreshortening(left_shoulder, right_shoulder, mid_hip, nose)
+    if not np.isfinite(ratio):
+        return "unknown", measured
+    if ratio < SIDE_VIEW_MAX_SHOULDER_RATIO:
+        return "side", f"side view: {measured}; near and far shoulders overlap"
+    return "top", f"top view: {measured}"
+
+
+def gravity_in_camera(shoulder_ratio: float) -> np.ndarray:
+    """Unit gravity vector in the camera frame (x right, y down, z away from the camera).
+
+    A lying infant's shoulder line is level, so seen by a camera beside the infant it is
+    foreshortened by ``sin(elevation)``, the camera's elevation above the floor: from
+    straight above (ratio 1) gravity points into the image (+z), from floor level (ratio 0)
+    image-down (+y), and in between (oblique phone views) a mix of the two.
+    """
+    elevation = np.arcsin(np.clip(shoulder_ratio, 0.0, 1.0))
+    return np.array([0.0, np.cos(elevation), np.sin(elevation)])
+
+
+def shoulder_foreshortening(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    nose: np.ndarray,
+) -> tuple[float, str]:
+    """Seen over expected shoulder width of a clip (median), and a sentence saying so.
+
+    The expected width comes from the trunk length, or the shoulder-to-nose distance
+    without hips (:data:`SHOULDER_PER_TRUNK`, :data:`SHOULDER_PER_HEAD`). NaN, with the
+    reason, when neither can be measured.
+    """
     mid_shoulder = (left_shoulder + right_shoulder) / 2
     shoulder_width = _median(np.linalg.norm(left_shoulder - right_shoulder, axis=1))
     trunk = _median(np.linalg.norm(mid_shoulder - mid_hip, axis=1))
     head = _median(np.linalg.norm(nose - mid_shoulder, axis=1))
     if not np.isfinite(shoulder_width):
-        return "unknown", "the shoulders were never seen, so the camera view is unknown"
+        return np.nan, "the shoulders were never seen, so the camera view is unknown"
     if np.isfinite(trunk) and trunk > 0:
         expected, basis = SHOULDER_PER_TRUNK * trunk, f"{SHOULDER_PER_TRUNK} x trunk length"
     elif np.isfinite(head) and head > 0:
         expected, basis = SHOULDER_PER_HEAD * head, f"{SHOULDER_PER_HEAD} x shoulder-to-nose"
     else:
-        return "unknown", "neither hips nor nose were seen, so the camera view is unknown"
+        return np.nan, "neither hips nor nose were seen, so the camera view is unknown"
     ratio = shoulder_width / expected
     measured = (
         f"shoulders appear {shoulder_width:.0f} px apart, {ratio:.2f} of the width expected "
         f"from the body's size ({basis} = {expected:.0f} px)"
     )
-    if ratio < SIDE_VIEW_MAX_SHOULDER_RATIO:
-        return "side", f"side view: {measured}; near and far shoulders overlap"
-    return "top", f"top view: {measured}"
+    return float(ratio), measured
 
 
 NEAR_SIDE_LANDMARKS = ("ear", "shoulder", "hip")
@@ -158,6 +192,7 @@ def classify_posture(
     mid_ear: np.ndarray,
     view: str,
     rate_hz: float,
+    gravity: np.ndarray | None = None,
 ) -> np.ndarray:
     """Posture per frame (see the module docstring for the rule).
 
@@ -169,6 +204,9 @@ def classify_posture(
         Camera view of the clip; "unknown" gives "unknown" everywhere.
     rate_hz
         Sampling rate, for the smoothing window.
+    gravity
+        (3,) unit gravity in the camera frame (:func:`gravity_in_camera`); ``None``: straight
+        into the image for a top view, image-down for a side view.
 
     Returns
     -------
@@ -178,7 +216,8 @@ def classify_posture(
     labels = np.full(n, "unknown", dtype=object)
     if view not in ("top", "side"):
         return labels.astype(str)
-    gravity = np.array([0.0, 0.0, 1.0]) if view == "top" else np.array([0.0, 1.0, 0.0])
+    if gravity is None:
+        gravity = np.array([0.0, 0.0, 1.0]) if view == "top" else np.array([0.0, 1.0, 0.0])
     chest_cos, trunk_up_cos = chest_alignment(
         left_shoulder, right_shoulder, mid_hip, mid_ear, gravity
     )

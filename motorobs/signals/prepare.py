@@ -25,7 +25,9 @@ from motorobs.signals.posture import (
     NEAR_SIDE_LANDMARKS,
     classify_posture,
     classify_view,
+    gravity_in_camera,
     near_side,
+    shoulder_foreshortening,
 )
 
 HAND_POINTS: dict[str, str] = {"left": "left_hand_point", "right": "right_hand_point"}
@@ -263,12 +265,14 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     mid_hip = (pt("left_hip") + pt("right_hip")) / 2
     view, view_reason = classify_view(pt("left_shoulder"), pt("right_shoulder"), mid_hip,
                                       pt("nose"))
+    shoulder_ratio, _ = shoulder_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
+                                                mid_hip, pt("nose"))
     frame = compute_body_frame(pt("left_shoulder"), pt("right_shoulder"), pt("left_hip"),
                                pt("right_hip"), pt("nose"), view)
     posture = classify_posture(
         pt3("left_shoulder"), pt3("right_shoulder"),
         (pt3("left_hip") + pt3("right_hip")) / 2, (pt3("left_ear") + pt3("right_ear")) / 2,
-        view, rate_hz,
+        view, rate_hz, gravity_in_camera(shoulder_ratio) if view == "top" else None,
     )
     facing = None
     if view == "side":

@@ -142,3 +142,29 @@ def test_raw_landmarks_outside_the_picture_are_flagged_and_attrs_pass_through():
     in_frame = signals.in_frame[:, signals.index("left_hip")]
     assert not in_frame[:10].any() and in_frame[10:].all()
     assert signals.attrs["notes"] == '["hello"]'
+
+
+def test_gravity_follows_the_camera_elevation_read_from_the_shoulders():
+    from motorobs.signals.posture import gravity_in_camera
+
+    np.testing.assert_allclose(gravity_in_camera(1.0), [0, 0, 1], atol=1e-12)
+    np.testing.assert_allclose(gravity_in_camera(0.0), [0, 1, 0], atol=1e-12)
+    np.testing.assert_allclose(gravity_in_camera(0.5), [0, np.cos(np.pi / 6), 0.5])
+    np.testing.assert_allclose(gravity_in_camera(1.7), [0, 0, 1], atol=1e-12)
+
+
+def test_supine_infant_filmed_obliquely_is_supine():
+    """Lying along the image x axis, chest towards a camera 30 degrees above the floor."""
+    from motorobs.signals.posture import classify_posture, gravity_in_camera
+
+    n, elevation = 20, np.radians(30)
+    right = np.tile([100.0, 100.0, 0.0], (n, 1))
+    left = right + 40 * np.array([0.0, np.sin(elevation), -np.cos(elevation)])
+    mid_shoulder = (left + right) / 2
+    mid_hip = mid_shoulder - [60.0, 0.0, 0.0]  # head towards image right
+    mid_ear = mid_shoulder + [25.0, 0.0, 0.0]
+    straight_down = classify_posture(left, right, mid_hip, mid_ear, "top", 10.0)
+    tilted = classify_posture(left, right, mid_hip, mid_ear, "top", 10.0,
+                              gravity_in_camera(np.sin(elevation)))
+    assert set(straight_down) == {"side_lying"}  # gravity assumed straight into the image
+    assert set(tilted) == {"supine"}
