@@ -272,8 +272,10 @@ def validate(
     for row in scores.itertuples(index=False):
         table.add_row(*[f"{v:.3g}" if isinstance(v, float) else str(v) for v in row])
     out.print(table)
-    if not angles.empty:
-        out.print(angles.to_string(index=False))
+    measured = angles.dropna(axis=0, how="all", subset=angles.columns.drop("clip"))
+    if not measured.empty:
+        out.print("head-lift angle error (degrees):\n" + measured.to_string(index=False),
+                  soft_wrap=True)
     by_clip = events[events["outcome"].isin(["matched", "spurious"])].groupby("clip").size()
     out.print(f"detected events per clip:\n{by_clip.to_string()}" if len(by_clip) else
               "no events detected")

@@ -34,6 +34,10 @@ HEAD_LIFT_TRUE_DEG = 20.0
 HEAD_LIFT_MIN_S = 0.5
 EVENT_TYPES: tuple[str, ...] = ("midline_crossing", "reach", "head_lift")
 ANGLE_TRACE = "head_lift_angle"
+ROW_COLUMNS: tuple[str, ...] = (
+    "clip", "type", "side", "outcome", "true_start_s", "found_start_s", "onset_error_s"
+)
+"""Columns of ``validation_events.csv``: one row per true or detected event."""
 EVENT_METRIC: dict[str, str] = {
     "midline_crossing": "midline_crossings",
     "reach": "reach_count",
@@ -191,7 +195,8 @@ def compare_clip(clip: str, truth: dict[str, Any], result: Any) -> tuple[pd.Data
               "found_start_s": f.start_s} for f in spurious]
     rows += [{"clip": clip, "type": t.type, "side": t.side, "outcome": "not_scored",
               "true_start_s": t.start_s} for t in not_scored]
-    return pd.DataFrame(rows), {"clip": clip, **angle_errors(truth, result)}
+    table = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
+    return table, {"clip": clip, **angle_errors(truth, result)}
 
 
 def angle_errors(truth: dict[str, Any], result: Any) -> dict[str, float]:
@@ -244,10 +249,8 @@ def validate_folder(
         event_rows.append(rows)
         angle_rows.append(angles)
     events = pd.concat(event_rows, ignore_index=True) if event_rows else pd.DataFrame(
-        columns=["clip", "type", "side", "outcome", "onset_error_s"]
+        columns=list(ROW_COLUMNS)
     )
-    if "onset_error_s" not in events:
-        events["onset_error_s"] = np.nan
     scores = event_scores(events)
     angles = pd.DataFrame(angle_rows)
     output.mkdir(parents=True, exist_ok=True)

@@ -119,3 +119,32 @@ def test_clip_without_a_baby_says_so(tmp_path, model_dir):
     assert result.exit_code == 1
     errors = one_line_errors(result.output)
     assert len(errors) == 1 and "blank.avi" in errors[0] and "no baby" in errors[0]
+
+
+@pytest.mark.mediapipe
+def test_validate_scores_clips_with_ground_truth(tmp_path, model_dir, sample_videos):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    short_clip(sample_videos / "d_negative_control__top.mp4", folder / "still.mp4", 30)
+    (folder / "still.events.json").write_text(json.dumps(
+        {"fps": 15, "posture": "supine", "midline_crossings": [], "reaches": []}
+    ))
+    short_clip(sample_videos / "d_negative_control__top.mp4", folder / "no_truth.mp4", 5)
+    out = tmp_path / "val"
+    result = runner.invoke(
+        app, ["validate", str(folder), "-o", str(out), "--model-dir", str(model_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads((out / "validation.json").read_text())
+    assert scores["clips"] == ["still"]  # the clip without ground truth is not scored
+    by_type = {row["type"]: row for row in scores["scores"]}
+    assert set(by_type) == {"midline_crossing", "reach", "head_lift"}
+    assert all(row["true"] == 0 and row["detected"] == 0 for row in by_type.values())
+    assert (out / "still" / "report.html").is_file()
+
+
+def test_validate_without_ground_truth_says_so(tmp_path):
+    (tmp_path / "clips").mkdir()
+    result = runner.invoke(app, ["validate", str(tmp_path / "clips"), "-o", str(tmp_path / "v")])
+    assert result.exit_code == 2
+    assert "ground-truth" in result.output
