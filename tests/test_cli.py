@@ -148,3 +148,53 @@ def test_validate_without_ground_truth_says_so(tmp_path):
     result = runner.invoke(app, ["validate", str(tmp_path / "clips"), "-o", str(tmp_path / "v")])
     assert result.exit_code == 2
     assert "ground-truth" in result.output
+
+
+def _zero_frames(folder: Path) -> Path:
+    from tests.io.test_video import write_cv2
+
+    return write_cv2(folder / "nothing.avi", "MJPG", n_frames=0)
+
+
+def _undecodable(folder: Path) -> Path:
+    from tests.io.test_video import write_cv2
+
+    source = write_cv2(folder / "mjpeg.avi", "MJPG", n_frames=10)
+    path = folder / "wrong_codec.avi"
+    path.write_bytes(source.read_bytes().replace(b"MJPG", b"VP90"))
+    source.unlink()
+    return path
+
+
+def _truncated_while_reading(folder: Path) -> Path:
+    from tests.io.test_video import cut_file, write_cv2
+
+    source = write_cv2(folder / "full.avi", "MJPG", n_frames=30, fps=10.0)
+    path = cut_file(source, folder / "cut.avi", 0.6)
+    source.unlink()
+    return path
+
+
+@pytest.mark.mediapipe
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (_zero_frames, "no frames"),
+        (_undecodable, "could be decoded"),
+        (_truncated_while_reading, "stopped at frame"),
+    ],
+    ids=["zero-frames", "unreadable-codec", "truncated"],
+)
+def test_bad_videos_fail_on_one_line_with_status_1(tmp_path, model_dir, make, words):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = make(folder)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["analyze", str(bad), "-o", str(out), "--model-dir", str(model_dir)]
+    )
+    assert result.exit_code == 1, result.output
+    errors = one_line_errors(result.output)
+    assert len(errors) == 1 and bad.name in errors[0] and words in errors[0]
+    assert "Traceback" not in result.output
+    assert bad.name in (out / "index.html").read_text()
