@@ -37,6 +37,15 @@ from motorobs.result import ClipResult
 
 MAX_INDEX_METRICS = 8
 """Metric columns of the batch index (all metrics are in ``summary.csv``)."""
+HEADLINE_METRICS: tuple[str, ...] = (
+    "recording_quality",
+    "prone_time_s",
+    "midline_crossings",
+    "hands_together_pct",
+    "reach_count",
+    "head_lift_max_deg",
+)
+"""Metrics the batch index shows first, when present: what a therapist scans across clips."""
 
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("motorobs.report", "templates"),
@@ -201,7 +210,8 @@ def batch_context(
         for m in result.metrics:
             if (m.name, m.side) not in columns:
                 columns.append((m.name, m.side))
-    shown = columns[:MAX_INDEX_METRICS]
+    headline = [key for name in HEADLINE_METRICS for key in columns if key[0] == name]
+    shown = (headline + [key for key in columns if key not in headline])[:MAX_INDEX_METRICS]
     headers = [metric_name_label(name, side) for name, side in shown]
     rows = []
     for result in results:

@@ -241,3 +241,17 @@ def test_pose_model_found_from_provenance_then_environment(tmp_path, monkeypatch
 def test_analysis_date_is_shown_in_utc():
     assert analysis_date({"analysed_at": "2026-01-02T10:30:00+01:00"}) == "2026-01-02 09:30 UTC"
     assert analysis_date({"analysed_at": "not a date"}) == "not a date"
+
+
+def test_batch_index_shows_headline_metrics_first(synthetic_video, tmp_path):
+    from motorobs.metrics.base import MetricValue
+    from motorobs.report.html import batch_context
+
+    result = make_result(synthetic_video, clip="c")
+    verdict = MetricValue(name="recording_quality", value=1.0, unit="verdict", coverage=1.0,
+                          status="ok", definition="1 = can be scored")
+    result.metrics = [*result.metrics, verdict]  # registered last, shown first
+    context = batch_context([result], [], tmp_path)
+    assert context["headers"][0] == "Recording quality"
+    assert context["rows"][0]["cells"][0]["text"] == "scorable"
+    assert len(context["headers"]) == len({(m.name, m.side) for m in result.metrics})
