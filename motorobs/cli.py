@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import platform
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,7 @@ from rich.progress import (
 from rich.table import Table
 
 import motorobs
-from motorobs._logging import log_to_file, logger
+from motorobs._logging import log_to_file, logger, native_stderr_to
 from motorobs.config import AnalysisConfig
 from motorobs.errors import MotorobsError
 
@@ -109,7 +110,7 @@ def analyze(
     if fps is not None:
         pose["analysis_fps"] = fps or None
     config = AnalysisConfig().with_overrides(pose=pose, report={"blur_faces": blur_faces})
-    with _user_errors_logged_to(output):
+    with _user_errors_logged_to(output) as console:
         for _name, message in failures:
             logger.error("%s", message)
         with Progress(
@@ -118,7 +119,7 @@ def analyze(
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
-            console=err,
+            console=console,
             transient=False,
         ) as bar:
             clips = bar.add_task("clips", total=len(videos))
@@ -155,15 +156,17 @@ def analyze(
 
 
 @contextmanager
-def _user_errors_logged_to(output: Path) -> Iterator[None]:
-    """Log into ``output/run.log``; a user mistake becomes one ``error:`` line and exit 2."""
+def _user_errors_logged_to(output: Path) -> Iterator[Console]:
+    """Log into ``output/run.log`` (MediaPipe's own messages too); a user mistake becomes
+    one ``error:`` line and exit 2. Yields the console for progress bars."""
     output.mkdir(parents=True, exist_ok=True)
-    with log_to_file(output / "run.log"):
+    with log_to_file(output / "run.log"), native_stderr_to(output / "run.log") as stream:
+        console = Console(file=stream) if stream is not sys.stderr else err
         try:
-            yield
+            yield console
         except (MotorobsError, ValueError, FileNotFoundError) as exc:
             logger.error("%s", exc)
-            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
 
