@@ -7,7 +7,6 @@ User mistakes give a one-line message naming the file and the fix, never a trace
 
 from __future__ import annotations
 
-import logging
 import platform
 import sys
 from collections.abc import Iterator
@@ -312,8 +311,3 @@ def eval_pose(
     status = eval_pose_command(coco, images, labelme, json_out, model_dir)
     if status:
         raise typer.Exit(status)
-
-
-def run() -> None:  # pragma: no cover - console-script convenience
-    logging.captureWarnings(True)
-    app()
