@@ -97,6 +97,24 @@ def _median_or_nan(values: np.ndarray) -> float:
     return float(np.median(values)) if values.size else float("nan")
 
 
+def clip_body_lengths(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    nose: np.ndarray,
+) -> tuple[float, float, float]:
+    """Median 2-D shoulder width, trunk length and shoulder-to-nose length (pixels).
+
+    Inputs are (T, 2) pixel positions, NaN where missing; each length is NaN when never seen.
+    """
+    mid_shoulder = (left_shoulder + right_shoulder) / 2
+    return (
+        _median_or_nan(np.linalg.norm(left_shoulder - right_shoulder, axis=1)),
+        _median_or_nan(np.linalg.norm(mid_shoulder - mid_hip, axis=1)),
+        _median_or_nan(np.linalg.norm(nose - mid_shoulder, axis=1)),
+    )
+
+
 def body_scale_px(
     left_shoulder: np.ndarray,
     right_shoulder: np.ndarray,
@@ -118,10 +136,8 @@ def body_scale_px(
     scale_px, method
         NaN and "none" when nothing usable was seen.
     """
-    mid_shoulder = (left_shoulder + right_shoulder) / 2
-    shoulder_width = _median_or_nan(np.linalg.norm(left_shoulder - right_shoulder, axis=1))
-    trunk = _median_or_nan(np.linalg.norm(mid_shoulder - mid_hip, axis=1))
-    head = _median_or_nan(np.linalg.norm(nose - mid_shoulder, axis=1))
+    shoulder_width, trunk, head = clip_body_lengths(left_shoulder, right_shoulder, mid_hip,
+                                                    nose)
     if view != "side" and np.isfinite(shoulder_width) and shoulder_width > 0:
         return shoulder_width, "median 2-D shoulder width"
     if np.isfinite(trunk) and trunk > 0:

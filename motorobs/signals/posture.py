@@ -36,7 +36,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motorobs.signals.body_frame import SHOULDER_PER_HEAD, SHOULDER_PER_TRUNK
+from motorobs.signals.body_frame import (
+    SHOULDER_PER_HEAD,
+    SHOULDER_PER_TRUNK,
+    clip_body_lengths,
+)
 
 POSTURES: tuple[str, ...] = ("supine", "prone", "side_lying", "sitting", "unknown")
 VIEWS: tuple[str, ...] = ("top", "side", "unknown")
@@ -49,11 +53,6 @@ SITTING_MIN_COS = 0.7
 """cos of the angle between the trunk and the vertical for sitting (45 deg)."""
 POSTURE_SMOOTHING_S = 1.0
 """Window of the majority vote that removes single-frame posture flicker (s)."""
-
-
-def _median(values: np.ndarray) -> float:
-    values = values[np.isfinite(values)]
-    return float(np.median(values)) if values.size else float("nan")
 
 
 def classify_view(
@@ -69,7 +68,13 @@ def classify_view(
     view, reason
         ``view`` in {"top", "side", "unknown"}; ``reason`` says what was measured.
     """
-    ratio, measured = shoulder_foreshortening(left_shoulder, right_shoulder, mid_hip, nose)
+    return view_from_foreshortening(
+        *shoulder_foreshortening(left_shoulder, right_shoulder, mid_hip, nose)
+    )
+
+
+def view_from_foreshortening(ratio: float, measured: str) -> tuple[str, str]:
+    """``(view, reason)`` from :func:`shoulder_foreshortening`'s ratio and sentence."""
     if not np.isfinite(ratio):
         return "unknown", measured
     if ratio < SIDE_VIEW_MAX_SHOULDER_RATIO:
@@ -101,10 +106,8 @@ def shoulder_foreshortening(
     without hips (:data:`SHOULDER_PER_TRUNK`, :data:`SHOULDER_PER_HEAD`). NaN, with the
     reason, when neither can be measured.
     """
-    mid_shoulder = (left_shoulder + right_shoulder) / 2
-    shoulder_width = _median(np.linalg.norm(left_shoulder - right_shoulder, axis=1))
-    trunk = _median(np.linalg.norm(mid_shoulder - mid_hip, axis=1))
-    head = _median(np.linalg.norm(nose - mid_shoulder, axis=1))
+    shoulder_width, trunk, head = clip_body_lengths(left_shoulder, right_shoulder, mid_hip,
+                                                    nose)
     if not np.isfinite(shoulder_width):
         return np.nan, "the shoulders were never seen, so the camera view is unknown"
     if np.isfinite(trunk) and trunk > 0:

@@ -24,10 +24,10 @@ from motorobs.signals.cleaning import (
 from motorobs.signals.posture import (
     NEAR_SIDE_LANDMARKS,
     classify_posture,
-    classify_view,
     gravity_in_camera,
     near_side,
     shoulder_foreshortening,
+    view_from_foreshortening,
 )
 
 HAND_POINTS: dict[str, str] = {"left": "left_hand_point", "right": "right_hand_point"}
@@ -263,10 +263,9 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         return np.concatenate([position_px[:, i], depth_px[:, i, None]], axis=1)
 
     mid_hip = (pt("left_hip") + pt("right_hip")) / 2
-    view, view_reason = classify_view(pt("left_shoulder"), pt("right_shoulder"), mid_hip,
-                                      pt("nose"))
-    shoulder_ratio, _ = shoulder_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
-                                                mid_hip, pt("nose"))
+    shoulder_ratio, measured = shoulder_foreshortening(pt("left_shoulder"),
+                                                       pt("right_shoulder"), mid_hip, pt("nose"))
+    view, view_reason = view_from_foreshortening(shoulder_ratio, measured)
     frame = compute_body_frame(pt("left_shoulder"), pt("right_shoulder"), pt("left_hip"),
                                pt("right_hip"), pt("nose"), view)
     posture = classify_posture(
