@@ -2,7 +2,8 @@
 
 Shared rules
     * ``coverage`` = usable frames / relevant frames, where "relevant" are the frames of the
-      postures (and camera view) where the metric applies and "usable" those among them
+      postures (and camera view: a clip's view may change between segments) where the
+      metric applies and "usable" those among them
       where every landmark the metric needs is valid.
     * No relevant frame: ``not_applicable`` with the reason.
     * ``coverage < MetricsConfig.min_coverage`` or usable time < ``min_valid_s``:
@@ -45,9 +46,11 @@ def unavailable(
 
 
 def far_side_reason(signals: BodySignals, side: str, limb: str = "hand") -> str | None:
-    """Why the ``side`` limb cannot be measured (on the far side of the body from a side-on
-    camera, hidden and only guessed by the pose model), or None when it can be seen."""
-    if signals.view == "side" and signals.near_side not in (None, side):
+    """Why the ``side`` limb cannot be measured (in every frame on the far side of the body
+    from a side-on camera, hidden and only guessed by the pose model), or None when it can
+    be seen in some frames (:meth:`BodySignals.far_side_frames` are then left out)."""
+    hidden = signals.far_side_frames(side)
+    if hidden.size and hidden.all():
         return (f"the {side} {limb} {'are' if limb.endswith('s') else 'is'} on the far side "
                 "of the body from this side-on camera, hidden and only guessed by the pose "
                 "model")
@@ -55,10 +58,12 @@ def far_side_reason(signals: BodySignals, side: str, limb: str = "hand") -> str 
 
 
 def view_problem(signals: BodySignals, needed: str, reason_if_other: str) -> tuple[str, str] | None:
-    """``(status, reason)`` when the clip's camera view is not ``needed``, else None."""
-    if signals.view == needed:
+    """``(status, reason)`` when no frame of the clip was filmed from the ``needed`` view,
+    else None (the metric then uses the frames filmed from it: ``signals.in_view``)."""
+    views = signals.frame_views
+    if (views == needed).any():
         return None
-    if signals.view == "unknown":
+    if views.size == 0 or (views == "unknown").all():
         reason = f"the camera view could not be determined ({signals.view_reason})"
         return "insufficient_data", reason
     return "not_applicable", reason_if_other

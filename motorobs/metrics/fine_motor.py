@@ -157,8 +157,9 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         if hidden:
             out.values += unavailable(OUTPUTS, "insufficient_data", hidden, sides=(side,))
             continue
+        seen = relevant & ~signals.far_side_frames(side)
         aperture = aperture_series(signals, side)
-        usable = relevant & np.isfinite(aperture)
+        usable = seen & np.isfinite(aperture)
         aperture = np.where(usable, aperture, np.nan)
         found = detect_grasps(aperture, signals.dt_s, config.hand_open_aperture,
                               config.hand_closed_aperture, config.grasp_min_duration_s)
@@ -171,7 +172,7 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                     "grasp_count": len(found), "grasps_per_min": len(found) / minutes}
 
         values = _with_hint(gated_values(
-            OUTPUTS, compute, relevant=relevant, usable=usable, signals=signals,
+            OUTPUTS, compute, relevant=seen, usable=usable, signals=signals,
             config=config, needs=f"the {side} hand's fingers (MediaPipe hand model)",
             where="time the infant was tracked", side=side,
         ))

@@ -168,10 +168,11 @@ def head_lift_angle_deg(
     return np.degrees(np.arctan2(rise, dx))
 
 
-def head_forward_sign(signals: BodySignals, side: str, frames: np.ndarray) -> float | None:
-    """Image x direction (+1 or -1) from the ``side`` hip to the shoulder, median over
-    ``frames`` (a (T,) mask); None when the hip was never seen there."""
-    dx = signals.point_px(f"{side}_shoulder")[:, 0] - signals.point_px(f"{side}_hip")[:, 0]
+def head_forward_sign(shoulder_px: np.ndarray, hip_px: np.ndarray,
+                      frames: np.ndarray) -> float | None:
+    """Image x direction (+1 or -1) from the hip to the shoulder ((T, 2) pixel positions),
+    median over ``frames`` (a (T,) mask); None when the hip was never seen there."""
+    dx = shoulder_px[:, 0] - hip_px[:, 0]
     dx = dx[frames & np.isfinite(dx)]
     if dx.size == 0 or np.median(dx) == 0:
         return None
@@ -204,7 +205,10 @@ def _prone_side_problem(signals: BodySignals, config: MetricsConfig,
     share = float(prone.mean()) if prone.size else 0.0
     if not prone.any() or share < config.prone_min_share:
         return "not_applicable", NO_PRONE_REASON
-    return view_problem(signals, "side", top_view_reason)
+    problem = view_problem(signals, "side", top_view_reason)
+    if problem is None and not (prone & signals.in_view("side")).any():
+        problem = "not_applicable", top_view_reason  # tummy time only in the top-view part
+    return problem
 
 
 @register_metric(
@@ -220,11 +224,11 @@ def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     problem = _prone_side_problem(signals, config, TOP_VIEW_REASON)
     if problem:
         return MetricOutput(values=unavailable(OUTPUTS, *problem))
-    prone = signals.posture == "prone"
+    prone = (signals.posture == "prone") & signals.in_view("side")
     side = signals.near_side or "left"
-    forward = head_forward_sign(signals, side, prone)
-    angle = head_lift_angle_deg(signals.point_px(f"{side}_shoulder"),
-                                signals.point_px(f"{side}_ear"), forward)
+    shoulder = signals.near_point_px("shoulder")
+    forward = head_forward_sign(shoulder, signals.near_point_px("hip"), prone)
+    angle = head_lift_angle_deg(shoulder, signals.near_point_px("ear"), forward)
     usable = prone & np.isfinite(angle)
     angle = np.where(usable, angle, np.nan)
     dt = signals.dt_s
@@ -272,10 +276,12 @@ def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     return out
 
 
-def elbow_ahead_of_shoulder_bu(signals: BodySignals, side: str) -> np.ndarray:
-    """(T,) offset (BU) of the ``side`` elbow from the same shoulder along the trunk axis,
-    + = towards the head; NaN where either is not usable."""
-    return signals.body_xy(f"{side}_elbow")[:, 1] - signals.body_xy(f"{side}_shoulder")[:, 1]
+def elbow_ahead_of_shoulder_bu(signals: BodySignals) -> np.ndarray:
+    """(T,) offset (BU) of the near-side elbow from the same shoulder along the trunk axis,
+    + = towards the head; NaN where either is not usable and outside side-view frames."""
+    elbow = signals.frame.to_body(signals.near_point_px("elbow"))
+    shoulder = signals.frame.to_body(signals.near_point_px("shoulder"))
+    return elbow[:, 1] - shoulder[:, 1]
 
 
 @register_metric(
@@ -291,9 +297,9 @@ def forearm_support(signals: BodySignals, config: MetricsConfig) -> MetricOutput
     problem = _prone_side_problem(signals, config, FOREARM_TOP_VIEW_REASON)
     if problem:
         return MetricOutput(values=unavailable(FOREARM_OUTPUTS, *problem))
-    prone = signals.posture == "prone"
+    prone = (signals.posture == "prone") & signals.in_view("side")
     side = signals.near_side or "left"
-    ahead = elbow_ahead_of_shoulder_bu(signals, side)
+    ahead = elbow_ahead_of_shoulder_bu(signals)
     usable = prone & np.isfinite(ahead)
     ahead = np.where(usable, ahead, np.nan)
     tol = config.forearm_in_line_bu
@@ -324,8 +330,11 @@ def _supine_top_problem(signals: BodySignals) -> tuple[str, str] | None:
     problem = view_problem(signals, "top", SUPINE_SIDE_VIEW_REASON)
     if problem:
         return problem
-    if not (signals.posture == "supine").any():
+    supine = signals.posture == "supine"
+    if not supine.any():
         return "not_applicable", NO_SUPINE_REASON
+    if not (supine & signals.in_view("top")).any():
+        return "not_applicable", SUPINE_SIDE_VIEW_REASON  # supine only in the side view
     return None
 
 
@@ -362,7 +371,7 @@ def head_stability(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     problem = _supine_top_problem(signals)
     if problem:
         return MetricOutput(values=unavailable(STABILITY_OUTPUTS, *problem))
-    supine = signals.posture == "supine"
+    supine = (signals.posture == "supine") & signals.in_view("top")
     head = head_point_body(signals)
     usable = supine & np.isfinite(head).all(axis=1)
     values = gated_values(
@@ -403,7 +412,7 @@ def head_turning(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     problem = _supine_top_problem(signals)
     if problem:
         return MetricOutput(values=unavailable(TURNING_OUTPUTS, *problem))
-    supine = signals.posture == "supine"
+    supine = (signals.posture == "supine") & signals.in_view("top")
     yaw = yaw_proxy(signals.point_px("nose"), signals.point_px("left_ear"),
                     signals.point_px("right_ear"))
     usable = supine & np.isfinite(yaw)

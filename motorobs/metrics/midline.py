@@ -158,9 +158,14 @@ def _applicability(signals: BodySignals) -> tuple[str, str] | None:
     problem = view_problem(signals, "top", SIDE_VIEW_REASON)
     if problem:
         return problem
-    if not np.isin(signals.posture, POSTURES).any():
+    if not relevant_frames(signals).any():
         return "not_applicable", NOT_LYING_REASON
     return None
+
+
+def relevant_frames(signals: BodySignals) -> np.ndarray:
+    """(T,) frames filmed from above in a posture where the midline applies."""
+    return np.isin(signals.posture, POSTURES) & signals.in_view("top")
 
 
 def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:
@@ -182,7 +187,7 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
     problem = _applicability(signals)
     if problem:
         return MetricOutput(values=unavailable(CROSSING_OUTPUTS, *problem, sides=SIDES))
-    relevant = np.isin(signals.posture, POSTURES)
+    relevant = relevant_frames(signals)
     out = MetricOutput()
     for side in SIDES:
         lateral = hand_lateral_bu(signals, side)
@@ -236,7 +241,7 @@ def hands_together(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     problem = _applicability(signals)
     if problem:
         return MetricOutput(values=unavailable(TOGETHER_OUTPUTS, *problem))
-    relevant = np.isin(signals.posture, POSTURES)
+    relevant = relevant_frames(signals)
     left = signals.body_xy(signals.hand("left"))
     right = signals.body_xy(signals.hand("right"))
     usable = relevant & np.isfinite(left).all(axis=1) & np.isfinite(right).all(axis=1)
@@ -302,7 +307,7 @@ def hand_to_mouth(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     problem = _applicability(signals)
     if problem:
         return MetricOutput(values=unavailable(MOUTH_OUTPUTS, *problem, sides=SIDES))
-    relevant = np.isin(signals.posture, POSTURES)
+    relevant = relevant_frames(signals)
     out = MetricOutput()
     for side in SIDES:
         distance = hand_to_mouth_distance_bu(signals, side)

@@ -251,7 +251,8 @@ def crossed_midline(signals: BodySignals, side: str, reach: Reach,
     reach neither supine nor sitting).
     """
     window = slice(reach.onset, reach.offset + 1)
-    if signals.view != "top" or not np.isin(signals.posture[window], MIDLINE_POSTURES).all():
+    if not (signals.in_view("top")[window].all()
+            and np.isin(signals.posture[window], MIDLINE_POSTURES).all()):
         return "unknown"
     lateral = hand_lateral_bu(signals, side)[window]
     own = lateral if side == "left" else -lateral
@@ -332,7 +333,8 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         hand, shoulder = signals.hand(side), f"{side}_shoulder"
         relative = (signals.point_px(hand) - signals.point_px(shoulder)) / signals.body_unit_px
         speed = signals.relative_speed_bu_s(hand, shoulder)
-        usable = relevant & np.isfinite(relative).all(axis=1) & np.isfinite(speed)
+        seen = relevant & ~signals.far_side_frames(side)
+        usable = seen & np.isfinite(relative).all(axis=1) & np.isfinite(speed)
         relative[~usable] = np.nan
         speed = np.where(usable, speed, np.nan)
         found = detect_reaches(relative, speed, signals.dt_s, config)
@@ -342,7 +344,7 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             lambda found=found, minutes=minutes: {
                 "reach_count": len(found), "reaches_per_min": len(found) / minutes,
             },
-            relevant=relevant, usable=usable, signals=signals, config=config,
+            relevant=seen, usable=usable, signals=signals, config=config,
             needs=f"the {side} hand and shoulder", where="time with a known posture",
             side=side,
         )

@@ -50,9 +50,10 @@ BALANCE_OUTPUTS = {
 }
 
 
-def trunk_vector_bu(signals: BodySignals, side: str) -> np.ndarray:
-    """(T, 2) image vector (BU, x right, y down) from the ``side`` hip to the shoulder."""
-    return (signals.point_px(f"{side}_shoulder") - signals.point_px(f"{side}_hip")) \
+def trunk_vector_bu(signals: BodySignals) -> np.ndarray:
+    """(T, 2) image vector (BU, x right, y down) from the near-side hip to the near-side
+    shoulder in side-view frames (NaN in others)."""
+    return (signals.near_point_px("shoulder") - signals.near_point_px("hip")) \
         / signals.body_unit_px
 
 
@@ -90,7 +91,7 @@ def sitting_sway(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         return MetricOutput(values=unavailable(SWAY_OUTPUTS, *problem))
     sitting = signals.posture == "sitting"
     side = signals.near_side or "left"
-    trunk = trunk_vector_bu(signals, side)
+    trunk = trunk_vector_bu(signals)
     usable = sitting & np.isfinite(trunk).all(axis=1)
     angle = trunk_angle_deg(trunk)
 

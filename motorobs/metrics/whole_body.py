@@ -132,9 +132,10 @@ def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         if hidden:
             out.values += unavailable(MOVEMENT_OUTPUTS, "insufficient_data", hidden, (side,))
             continue
+        seen = relevant & ~signals.far_side_frames(side)
         for limb in LIMBS:
             speed = limb_speed_bu_s(signals, limb, side)
-            usable = relevant & np.isfinite(speed)
+            usable = seen & np.isfinite(speed)
             outputs = {k: v for k, v in MOVEMENT_OUTPUTS.items() if k.startswith(limb)}
             _, root = limb_points(signals, limb, side)
             joint = "wrist" if limb == "arm" else "ankle"
@@ -145,7 +146,7 @@ def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                     f"{limb}_time_in_motion_pct":
                         100.0 * float(np.mean(speed[usable] > config.limb_motion_speed)),
                 },
-                relevant=relevant, usable=usable, signals=signals, config=config,
+                relevant=seen, usable=usable, signals=signals, config=config,
                 needs=f"the {side} {joint} and {root.replace('_', ' ')}",
                 where="supine time", side=side,
             )
@@ -172,7 +173,7 @@ def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
 def limb_symmetry(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Left-right symmetry index and coupling of arm and leg movement (see docs/metrics.md)."""
     problem = view_problem(signals, "top", SIDE_VIEW_REASON)
-    relevant = np.isin(signals.posture, POSTURES)
+    relevant = np.isin(signals.posture, POSTURES) & signals.in_view("top")
     if problem is None and not relevant.any():
         problem = ("not_applicable", NOT_SUPINE_REASON)
     if problem:

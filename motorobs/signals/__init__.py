@@ -12,15 +12,14 @@ from motorobs.signals.cleaning import (
 )
 from motorobs.signals.posture import (
     POSTURES,
-    VIEWS,
     PostureBout,
     PostureChange,
     classify_posture,
-    classify_view,
     posture_bouts,
     posture_changes,
 )
 from motorobs.signals.prepare import HAND_POINTS, BodySignals, prepare_signals
+from motorobs.signals.view import VIEWS, ViewSegment, classify_view, view_segments
 
 __all__ = [
     "HAND_POINTS",
@@ -30,6 +29,7 @@ __all__ = [
     "BodySignals",
     "PostureBout",
     "PostureChange",
+    "ViewSegment",
     "classify_posture",
     "classify_view",
     "clean_trajectories",
@@ -43,4 +43,5 @@ __all__ = [
     "posture_changes",
     "prepare_signals",
     "time_derivative",
+    "view_segments",
 ]

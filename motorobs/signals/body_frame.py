@@ -13,8 +13,9 @@ Axes (image plane, per frame)
               shoulder). Hence the frame does not change when the image is rotated, and a
               baby lying diagonally or upside down gets the same body coordinates.
     scale     one value per clip, the "body unit" (BU): the infant's shoulder width in
-              pixels, taken as the median 2-D shoulder width over the clip in a top view.
-              In a side view the shoulders overlap, so the shoulder width is estimated as
+              pixels, taken as the median 2-D shoulder width over the frames seen from
+              above. In a side view the shoulders overlap, so a clip filmed only from the
+              side has its shoulder width estimated as
               ``SHOULDER_PER_TRUNK`` x the median trunk length (mid-shoulder to mid-hip), or
               ``SHOULDER_PER_HEAD`` x the median mid-shoulder-to-nose distance without hips.
 
@@ -120,7 +121,7 @@ def body_scale_px(
     right_shoulder: np.ndarray,
     mid_hip: np.ndarray,
     nose: np.ndarray,
-    view: str,
+    view: str | np.ndarray,
 ) -> tuple[float, str]:
     """The clip's body unit (shoulder width, pixels) and how it was measured.
 
@@ -129,16 +130,19 @@ def body_scale_px(
     left_shoulder, right_shoulder, mid_hip, nose
         (T, 2) pixel positions, NaN where missing.
     view
-        "top", "side" or "unknown" (unknown is treated like top).
+        "top", "side" or "unknown" (unknown is treated like top), or (T,) the view of each
+        frame: the shoulder width is then measured in the frames not seen from the side.
 
     Returns
     -------
     scale_px, method
         NaN and "none" when nothing usable was seen.
     """
-    shoulder_width, trunk, head = clip_body_lengths(left_shoulder, right_shoulder, mid_hip,
-                                                    nose)
-    if view != "side" and np.isfinite(shoulder_width) and shoulder_width > 0:
+    facing = np.broadcast_to(np.asarray(view).astype(str), (len(left_shoulder),)) != "side"
+    shoulder_width = clip_body_lengths(left_shoulder[facing], right_shoulder[facing],
+                                       mid_hip[facing], nose[facing])[0]
+    _, trunk, head = clip_body_lengths(left_shoulder, right_shoulder, mid_hip, nose)
+    if np.isfinite(shoulder_width) and shoulder_width > 0:
         return shoulder_width, "median 2-D shoulder width"
     if np.isfinite(trunk) and trunk > 0:
         return SHOULDER_PER_TRUNK * trunk, f"{SHOULDER_PER_TRUNK} x median trunk length"
@@ -153,10 +157,11 @@ def compute_body_frame(
     left_hip: np.ndarray,
     right_hip: np.ndarray,
     nose: np.ndarray,
-    view: str,
+    view: str | np.ndarray,
 ) -> BodyFrame:
     """Build the body frame from cleaned (T, 2) pixel positions (NaN = not usable).
 
+    ``view`` is the clip's camera view or (T,) each frame's (see :func:`body_scale_px`).
     See the module docstring for the definition of the axes and of the scale.
     """
     mid_shoulder = (left_shoulder + right_shoulder) / 2
@@ -182,7 +187,7 @@ def compute_body_frame(
     sign = np.sign(span)
     reliable = np.isfinite(span) & (np.abs(span) >= MIN_LATERAL_SHOULDER_SPAN * scale_px)
     if reliable.any():
-        sign = _fill_nearest(np.where(reliable, sign, np.nan))
+        sign = fill_nearest(np.where(reliable, sign, np.nan))
     else:
         sign = np.full(len(span), 1.0 if np.nansum(span) >= 0 else -1.0)
     lateral = perpendicular * sign[:, None]
@@ -197,7 +202,7 @@ def compute_body_frame(
     )
 
 
-def _fill_nearest(values: np.ndarray) -> np.ndarray:
+def fill_nearest(values: np.ndarray) -> np.ndarray:
     """Replace NaN in a (T,) array by the nearest finite value (earlier one on ties)."""
     idx = np.flatnonzero(np.isfinite(values))
     positions = np.arange(len(values))

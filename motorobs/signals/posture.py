@@ -1,11 +1,6 @@
-"""Camera view (per clip) and infant posture (per frame) from pose landmarks.
+"""Infant posture per frame from pose landmarks, posture bouts and posture changes.
 
-View
-    "side" when the two shoulders are strongly foreshortened: their 2-D distance is less
-    than ``SIDE_VIEW_MAX_SHOULDER_RATIO`` of the shoulder width expected from the trunk
-    length (or head size without hips; see :mod:`motorobs.signals.body_frame`), i.e. the
-    near and far shoulders almost overlap. Otherwise "top". On the sample clips the ratio
-    is 0.84-1.06 from above and 0.19-0.36 from the side.
+The camera view of each frame comes from :mod:`motorobs.signals.view`.
 
 Posture
     The chest ("anterior") direction in 3-D is ``A = L x U`` with ``L`` = left shoulder
@@ -14,7 +9,8 @@ Posture
     right-handed camera frame (x right, y down, z away from the camera) ``L x U`` points
     out of the chest. Gravity is "into the image" (+z) from straight above and image-down
     (+y) from floor level; in between it is tilted by the camera's elevation, estimated from
-    how much the level shoulder line is foreshortened (:func:`gravity_in_camera`), so that
+    how much the level shoulder line is foreshortened
+    (:func:`motorobs.signals.view.gravity_in_camera`), so that
     oblique phone views of a lying infant are read correctly. Side views keep image-down:
     there the chest direction rests on MediaPipe's depth, too rough to tilt gravity by.
     With ``c = A . gravity`` (unit vectors): supine when ``c < -0.5`` (chest up),
@@ -23,6 +19,8 @@ Posture
     1-s majority vote. The rule relies on MediaPipe's left/right labels (its chirality);
     it was checked on the MediaPipe output of all eight sample clips (top and side,
     supine and prone): every frame of every clip classified as the clip's posture.
+    Gravity and the sitting rule follow each frame's view, so a clip filmed partly from
+    above and partly from the side is read segment by segment.
 
 Posture bouts and changes
     :func:`posture_bouts` cuts the labels into runs; :func:`posture_changes` finds
@@ -36,123 +34,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motorobs.signals.body_frame import (
-    SHOULDER_PER_HEAD,
-    SHOULDER_PER_TRUNK,
-    clip_body_lengths,
-)
-
 POSTURES: tuple[str, ...] = ("supine", "prone", "side_lying", "sitting", "unknown")
-VIEWS: tuple[str, ...] = ("top", "side", "unknown")
-
-SIDE_VIEW_MAX_SHOULDER_RATIO = 0.55
-"""Seen shoulder width / expected shoulder width below which the view is "side"."""
 LYING_MIN_COS = 0.5
 """|cos| of the angle between the chest direction and gravity for supine/prone (60 deg)."""
 SITTING_MIN_COS = 0.7
 """cos of the angle between the trunk and the vertical for sitting (45 deg)."""
 POSTURE_SMOOTHING_S = 1.0
 """Window of the majority vote that removes single-frame posture flicker (s)."""
-
-
-def classify_view(
-    left_shoulder: np.ndarray,
-    right_shoulder: np.ndarray,
-    mid_hip: np.ndarray,
-    nose: np.ndarray,
-) -> tuple[str, str]:
-    """Camera view of a whole clip from (T, 2) pixel positions (NaN where missing).
-
-    Returns
-    -------
-    view, reason
-        ``view`` in {"top", "side", "unknown"}; ``reason`` says what was measured.
-    """
-    return view_from_foreshortening(
-        *shoulder_foreshortening(left_shoulder, right_shoulder, mid_hip, nose)
-    )
-
-
-def view_from_foreshortening(ratio: float, measured: str) -> tuple[str, str]:
-    """``(view, reason)`` from :func:`shoulder_foreshortening`'s ratio and sentence."""
-    if not np.isfinite(ratio):
-        return "unknown", measured
-    if ratio < SIDE_VIEW_MAX_SHOULDER_RATIO:
-        return "side", f"side view: {measured}; near and far shoulders overlap"
-    return "top", f"top view: {measured}"
-
-
-def gravity_in_camera(shoulder_ratio: float) -> np.ndarray:
-    """Unit gravity vector in the camera frame (x right, y down, z away from the camera).
-
-    A lying infant's shoulder line is level, so seen by a camera beside the infant it is
-    foreshortened by ``sin(elevation)``, the camera's elevation above the floor: from
-    straight above (ratio 1) gravity points into the image (+z), from floor level (ratio 0)
-    image-down (+y), and in between (oblique phone views) a mix of the two.
-    """
-    elevation = np.arcsin(np.clip(shoulder_ratio, 0.0, 1.0))
-    return np.array([0.0, np.cos(elevation), np.sin(elevation)])
-
-
-def shoulder_foreshortening(
-    left_shoulder: np.ndarray,
-    right_shoulder: np.ndarray,
-    mid_hip: np.ndarray,
-    nose: np.ndarray,
-) -> tuple[float, str]:
-    """Seen over expected shoulder width of a clip (median), and a sentence saying so.
-
-    The expected width comes from the trunk length, or the shoulder-to-nose distance
-    without hips (:data:`SHOULDER_PER_TRUNK`, :data:`SHOULDER_PER_HEAD`). NaN, with the
-    reason, when neither can be measured.
-    """
-    shoulder_width, trunk, head = clip_body_lengths(left_shoulder, right_shoulder, mid_hip,
-                                                    nose)
-    if not np.isfinite(shoulder_width):
-        return np.nan, "the shoulders were never seen, so the camera view is unknown"
-    if np.isfinite(trunk) and trunk > 0:
-        expected, basis = SHOULDER_PER_TRUNK * trunk, f"{SHOULDER_PER_TRUNK} x trunk length"
-    elif np.isfinite(head) and head > 0:
-        expected, basis = SHOULDER_PER_HEAD * head, f"{SHOULDER_PER_HEAD} x shoulder-to-nose"
-    else:
-        return np.nan, "neither hips nor nose were seen, so the camera view is unknown"
-    ratio = shoulder_width / expected
-    measured = (
-        f"shoulders appear {shoulder_width:.0f} px apart, {ratio:.2f} of the width expected "
-        f"from the body's size ({basis} = {expected:.0f} px)"
-    )
-    return float(ratio), measured
-
-
-NEAR_SIDE_LANDMARKS = ("ear", "shoulder", "hip")
-NEAR_SIDE_MIN_CONFIDENCE_GAP = 0.05
-"""Below this difference in mean confidence, the nearer side (by depth) is the near side."""
-
-
-def near_side(
-    confidence: dict[str, np.ndarray], depth_px: dict[str, np.ndarray]
-) -> tuple[str, str]:
-    """The side of the body facing a side-on camera: "left" or "right", and why.
-
-    Parameters
-    ----------
-    confidence, depth_px
-        Per side ("left"/"right"), (T, n) raw confidences and depths (pixels, + = away from
-        the camera) of the ear, shoulder and hip of that side.
-
-    The near side is the one MediaPipe saw with the higher mean confidence; when the two
-    differ by less than ``NEAR_SIDE_MIN_CONFIDENCE_GAP`` (MediaPipe often reports 1.0 for
-    both), the side with the smaller mean depth (nearer the camera).
-    """
-    score = {side: float(np.nan_to_num(np.nanmean(c))) if np.isfinite(c).any() else 0.0
-             for side, c in confidence.items()}
-    if abs(score["left"] - score["right"]) >= NEAR_SIDE_MIN_CONFIDENCE_GAP:
-        side = max(score, key=score.__getitem__)
-        return side, f"{side} side landmarks seen with higher confidence"
-    depth = {side: float(np.nanmean(d)) if np.isfinite(d).any() else np.inf
-             for side, d in depth_px.items()}
-    side = "left" if depth["left"] <= depth["right"] else "right"
-    return side, f"{side} side landmarks nearer the camera (MediaPipe depth)"
 
 
 def chest_alignment(
@@ -170,7 +58,7 @@ def chest_alignment(
         (T, 3) points ``(x_px, y_px, depth_px)``; NaN where missing. ``mid_ear`` replaces
         ``mid_hip`` (as the head-ward end of the axis) in frames without hips.
     gravity
-        (3,) unit vector of gravity in the same frame.
+        (3,) or (T, 3) unit vector(s) of gravity in the same frame.
 
     Returns
     -------
@@ -185,7 +73,14 @@ def chest_alignment(
     with np.errstate(invalid="ignore", divide="ignore"):
         chest = chest / np.linalg.norm(chest, axis=1, keepdims=True)
         axis = axis / np.linalg.norm(axis, axis=1, keepdims=True)
-    return chest @ gravity, -(axis @ gravity)
+    gravity = np.broadcast_to(np.asarray(gravity, float), chest.shape)
+    return np.einsum("ti,ti->t", chest, gravity), -np.einsum("ti,ti->t", axis, gravity)
+
+
+TOP_VIEW_GRAVITY = np.array([0.0, 0.0, 1.0])
+"""Gravity seen from straight above: into the image."""
+SIDE_VIEW_GRAVITY = np.array([0.0, 1.0, 0.0])
+"""Gravity seen from a level camera at the side: image-down."""
 
 
 def classify_posture(
@@ -193,7 +88,7 @@ def classify_posture(
     right_shoulder: np.ndarray,
     mid_hip: np.ndarray,
     mid_ear: np.ndarray,
-    view: str,
+    view: str | np.ndarray,
     rate_hz: float,
     gravity: np.ndarray | None = None,
 ) -> np.ndarray:
@@ -204,32 +99,32 @@ def classify_posture(
     left_shoulder, right_shoulder, mid_hip, mid_ear
         (T, 3) points ``(x_px, y_px, depth_px)`` where ``depth_px = depth_z * frame_width``.
     view
-        Camera view of the clip; "unknown" gives "unknown" everywhere.
+        Camera view of the clip, or (T,) view of each frame; "unknown" gives "unknown".
     rate_hz
         Sampling rate, for the smoothing window.
     gravity
-        (3,) unit gravity in the camera frame (:func:`gravity_in_camera`); ``None``: straight
-        into the image for a top view, image-down for a side view.
+        (3,) or (T, 3) unit gravity in the camera frame
+        (:func:`motorobs.signals.view.gravity_in_camera`); ``None``: straight into the
+        image in top-view frames, image-down in side-view frames.
 
     Returns
     -------
     (T,) array of str in :data:`POSTURES`.
     """
     n = len(left_shoulder)
+    views = np.broadcast_to(np.asarray(view).astype(str), (n,))
     labels = np.full(n, "unknown", dtype=object)
-    if view not in ("top", "side"):
-        return labels.astype(str)
+    side = views == "side"
     if gravity is None:
-        gravity = np.array([0.0, 0.0, 1.0]) if view == "top" else np.array([0.0, 1.0, 0.0])
+        gravity = np.where(side[:, None], SIDE_VIEW_GRAVITY, TOP_VIEW_GRAVITY)
     chest_cos, trunk_up_cos = chest_alignment(
         left_shoulder, right_shoulder, mid_hip, mid_ear, gravity
     )
-    known = np.isfinite(chest_cos)
+    known = np.isfinite(chest_cos) & np.isin(views, ("top", "side"))
     labels[known] = "side_lying"
     labels[known & (chest_cos < -LYING_MIN_COS)] = "supine"
     labels[known & (chest_cos > LYING_MIN_COS)] = "prone"
-    if view == "side":
-        labels[known & (trunk_up_cos > SITTING_MIN_COS)] = "sitting"
+    labels[known & side & (trunk_up_cos > SITTING_MIN_COS)] = "sitting"
     return majority_smooth(labels.astype(str), rate_hz, POSTURE_SMOOTHING_S)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,13 +21,13 @@ from motorobs.signals.cleaning import (
     sample_spacing_s,
     time_derivative,
 )
-from motorobs.signals.posture import (
+from motorobs.signals.posture import SIDE_VIEW_GRAVITY, classify_posture
+from motorobs.signals.view import (
     NEAR_SIDE_LANDMARKS,
-    classify_posture,
+    ViewSegment,
     gravity_in_camera,
     near_side,
-    shoulder_foreshortening,
-    view_from_foreshortening,
+    view_segments,
 )
 
 HAND_POINTS: dict[str, str] = {"left": "left_hand_point", "right": "right_hand_point"}
@@ -66,10 +66,16 @@ class BodySignals:
     posture
         (T,) str in {"supine", "prone", "side_lying", "sitting", "unknown"}.
     view, view_reason
-        Camera view of the clip ("top", "side" or "unknown") and why.
+        Camera view of the clip ("top", "side" or "unknown"; the view of most frames when
+        it changed) and why.
     near_side
         In a side view, the infant's side facing the camera ("left"/"right"); the other
-        side's limbs are hidden and only guessed by MediaPipe. None in other views.
+        side's limbs are hidden and only guessed by MediaPipe. None in other views. With
+        several side-view segments, the side facing the camera in most side-view frames.
+    view_segments
+        The stretches of the clip with one camera view each, in order, covering every
+        frame (:class:`motorobs.signals.view.ViewSegment`); one segment unless the camera
+        moved. ``frame_views`` and ``near_side_per_frame`` give them per frame.
     frame_width, frame_height
         Video frame size in pixels.
     provenance
@@ -103,6 +109,45 @@ class BodySignals:
     provenance: dict[str, Any] = field(default_factory=dict)
     attrs: dict[str, Any] = field(default_factory=dict)
     in_frame: np.ndarray | None = None
+    view_segments: tuple[ViewSegment, ...] = ()
+
+    @property
+    def frame_views(self) -> np.ndarray:
+        """(T,) camera view of each frame ("top", "side" or "unknown")."""
+        views = np.full(self.n_frames, self.view, dtype=object)
+        for segment in self.view_segments:
+            views[segment.frames()] = segment.view
+        return views.astype(str)
+
+    @property
+    def near_side_per_frame(self) -> np.ndarray:
+        """(T,) side facing the camera in side-view frames ("left"/"right"), else ""."""
+        sides = np.full(self.n_frames, "", dtype=object)
+        if not self.view_segments and self.view == "side":
+            sides[:] = self.near_side or ""
+        for segment in self.view_segments:
+            sides[segment.frames()] = segment.near_side or ""
+        return sides.astype(str)
+
+    def in_view(self, view: str) -> np.ndarray:
+        """(T,) frames filmed from ``view`` ("top" or "side")."""
+        return self.frame_views == view
+
+    def far_side_frames(self, side: str) -> np.ndarray:
+        """(T,) frames where the ``side`` ("left"/"right") limbs are on the far side of the
+        body from a side-on camera: hidden, and only guessed by the pose model."""
+        facing = self.near_side_per_frame
+        return (self.frame_views == "side") & (facing != "") & (facing != side)
+
+    def near_point_px(self, part: str) -> np.ndarray:
+        """(T, 2) pixel position of the near-side ``part`` (e.g. "shoulder") in side-view
+        frames, the side facing the camera in each; NaN in other frames."""
+        facing = self.near_side_per_frame
+        out = np.full((self.n_frames, 2), np.nan)
+        for side in ("left", "right"):
+            frames = facing == side
+            out[frames] = self.point_px(f"{side}_{part}")[frames]
+        return out
 
     @property
     def n_frames(self) -> int:
@@ -263,24 +308,34 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         return np.concatenate([position_px[:, i], depth_px[:, i, None]], axis=1)
 
     mid_hip = (pt("left_hip") + pt("right_hip")) / 2
-    shoulder_ratio, measured = shoulder_foreshortening(pt("left_shoulder"),
-                                                       pt("right_shoulder"), mid_hip, pt("nose"))
-    view, view_reason = view_from_foreshortening(shoulder_ratio, measured)
+    segments = view_segments(pt("left_shoulder"), pt("right_shoulder"), mid_hip, pt("nose"),
+                             rate_hz)
+    frame_views = np.full(n_t, "unknown", dtype=object)
+    gravity = np.tile(SIDE_VIEW_GRAVITY, (n_t, 1))
+    for i, segment in enumerate(segments):
+        frame_views[segment.frames()] = segment.view
+        if segment.view == "top":
+            gravity[segment.frames()] = gravity_in_camera(segment.shoulder_ratio)
+        if segment.view == "side":
+            parts = NEAR_SIDE_LANDMARKS
+            rows = segment.frames()
+            facing, facing_reason = near_side(
+                {s: confidence[rows][:, [names.index(f"{s}_{p}") for p in parts]]
+                 for s in SIDES},
+                {s: depth_px[rows][:, [names.index(f"{s}_{p}") for p in parts]]
+                 for s in SIDES},
+            )
+            segments[i] = replace(segment, near_side=facing,
+                                  reason=f"{segment.reason}; {facing_reason}")
+    frame_views = frame_views.astype(str)
+    view, view_reason, facing = summarise_views(segments, time_s)
     frame = compute_body_frame(pt("left_shoulder"), pt("right_shoulder"), pt("left_hip"),
-                               pt("right_hip"), pt("nose"), view)
+                               pt("right_hip"), pt("nose"), frame_views)
     posture = classify_posture(
         pt3("left_shoulder"), pt3("right_shoulder"),
         (pt3("left_hip") + pt3("right_hip")) / 2, (pt3("left_ear") + pt3("right_ear")) / 2,
-        view, rate_hz, gravity_in_camera(shoulder_ratio) if view == "top" else None,
+        frame_views, rate_hz, gravity,
     )
-    facing = None
-    if view == "side":
-        parts = NEAR_SIDE_LANDMARKS
-        facing, facing_reason = near_side(
-            {s: confidence[:, [names.index(f"{s}_{p}") for p in parts]] for s in SIDES},
-            {s: depth_px[:, [names.index(f"{s}_{p}") for p in parts]] for s in SIDES},
-        )
-        view_reason = f"{view_reason}; {facing_reason}"
     lowpass_effective = effective_cutoff_hz(rate_hz, config.lowpass_hz) if rate_hz > 0 else None
     cleaning_steps = [
         {"step": "mask_low_confidence", "min_confidence": config.min_visibility},
@@ -308,6 +363,12 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         "n_frames": n_t,
         "view": view,
         "view_reason": view_reason,
+        "view_segments": [
+            {"view": seg.view, "start_s": float(time_s[seg.first]),
+             "end_s": float(time_s[seg.last]), "shoulder_ratio": seg.shoulder_ratio,
+             "near_side": seg.near_side}
+            for seg in segments
+        ],
         "body_unit_px": frame.scale_px,
         "body_unit_method": frame.scale_method,
         "up_axis_from_hips_share": float(np.mean(frame.up_source == "hips")) if n_t else 0.0,
@@ -322,5 +383,33 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         valid=valid,
         frame=frame, posture=posture, view=view, view_reason=view_reason, near_side=facing,
         frame_width=width, frame_height=height, provenance=provenance, attrs=dict(ds.attrs),
-        in_frame=in_frame,
+        in_frame=in_frame, view_segments=tuple(segments),
     )
+
+
+def summarise_views(
+    segments: list[ViewSegment], time_s: np.ndarray
+) -> tuple[str, str, str | None]:
+    """The clip's main view (most frames), the reason in words, and the near side.
+
+    With one segment the reason is that segment's; with several it lists each segment
+    with its times (s). The near side is the one facing the camera in most side-view
+    frames (None without side-view frames).
+    """
+    if not segments:
+        return "unknown", "no frames were analysed", None
+    frames = {}
+    for seg in segments:
+        frames[seg.view] = frames.get(seg.view, 0) + seg.last - seg.first + 1
+    known = {v: n for v, n in frames.items() if v != "unknown"} or frames
+    view = max(known, key=known.__getitem__)
+    sides: dict[str, int] = {}
+    for seg in segments:
+        if seg.view == "side" and seg.near_side:
+            sides[seg.near_side] = sides.get(seg.near_side, 0) + seg.last - seg.first + 1
+    facing = max(sides, key=sides.__getitem__) if sides else None
+    if len(segments) == 1:
+        return view, segments[0].reason, facing
+    parts = [f"{seg.view} view from {time_s[seg.first]:.1f} s to {time_s[seg.last]:.1f} s "
+             f"({seg.reason})" for seg in segments]
+    return view, "the camera view changed: " + "; ".join(parts), facing

@@ -206,3 +206,40 @@ def test_head_never_turned_gives_no_asymmetry():
     assert value(out, "head_turned_left_s").value == 0
     assert value(out, "head_turn_asymmetry").status == "insufficient_data"
     assert "turned for only 0.0 s" in value(out, "head_turn_asymmetry").reason
+
+
+# --- a clip filmed first from above, then from the side ------------------------------------
+
+
+def test_camera_moved_to_the_side_head_lift_uses_the_side_part_only():
+    from tests.signals.synthetic import filmed_in_turn
+
+    n_top = int(4 * FPS)
+    top = synthetic_dataset(n_frames=n_top, fps=FPS, pose="prone_top")
+    side = synthetic_dataset(n_frames=N, fps=FPS, pose="prone_side", head_lift_deg=ANGLE)
+    signals = prepare_signals(filmed_in_turn(top, side), SignalConfig())
+    out = compute_metrics(signals, CONFIG, ["head_lift", "forearm_support", "posture_time"])
+    assert [s.view for s in signals.view_segments] == ["top", "side"]
+    assert value(out, "prone_time_s").value == pytest.approx((n_top + N) / FPS)
+    # The angle ramp is the same as in the side-only clip: same answers, shifted by 4 s.
+    assert value(out, "head_lift_max_deg").value == pytest.approx(60.0, abs=0.5)
+    assert value(out, "head_lift_median_deg").value == pytest.approx(np.median(ANGLE), abs=0.5)
+    (lift,) = [e for e in out.events if e.type == "head_lift"]
+    assert abs(lift.start_s - (4 + 1 + 2 * 10 / 70)) <= 1 / FPS + 1e-9
+    trace = next(t for t in out.traces if t.name == "head_lift_angle")
+    assert np.isnan(trace.values[: n_top - 2]).all()  # nothing measured from above
+    assert value(out, "elbows_under_shoulders_pct").status == "ok"
+
+
+def test_tummy_time_filmed_only_from_above_is_not_applicable_even_if_the_camera_moved():
+    from tests.signals.synthetic import filmed_in_turn
+
+    prone_top = synthetic_dataset(n_frames=N, fps=FPS, pose="prone_top")
+    supine_side = synthetic_dataset(n_frames=int(4 * FPS), fps=FPS, pose="supine_side")
+    signals = prepare_signals(filmed_in_turn(prone_top, supine_side), SignalConfig())
+    out = compute_metrics(signals, CONFIG, ["head_lift", "head_stability"])
+    assert [s.view for s in signals.view_segments] == ["top", "side"]
+    lift = value(out, "head_lift_max_deg")
+    assert lift.status == "not_applicable" and "side-on view" in lift.reason
+    stability = value(out, "head_sway_rms_bu")
+    assert stability.status == "not_applicable" and "from the side" in stability.reason

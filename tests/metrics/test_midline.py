@@ -191,3 +191,22 @@ def test_hand_to_mouth_needs_the_mouth_and_a_top_view():
     side = compute_metrics(prepare_signals(synthetic_dataset(pose="supine_side"),
                                            SignalConfig()), CONFIG, ["hand_to_mouth"])
     assert value(side, "hand_to_mouth_pct", "right").status == "not_applicable"
+
+
+def test_camera_moved_to_the_side_midline_counts_only_the_part_filmed_from_above():
+    from tests.signals.synthetic import filmed_in_turn
+
+    top = synthetic_dataset(n_frames=N, fps=FPS,
+                            trajectories={"right_wrist": crossing_trajectory()})
+    # From the side the same movement is filmed again; the midline cannot be seen there.
+    side = synthetic_dataset(n_frames=N, fps=FPS, pose="supine_side",
+                             trajectories={"right_wrist": crossing_trajectory()})
+    signals = prepare_signals(filmed_in_turn(top, side), SignalConfig())
+    out = compute_metrics(signals, CONFIG, ["midline_crossings"])
+    assert [s.view for s in signals.view_segments] == ["top", "side"]
+    crossings = value(out, "midline_crossings", "right")
+    assert crossings.value == 2
+    assert crossings.coverage == pytest.approx(1.0)
+    # The rate is per minute of the top-view part only (8 s), not of the whole clip.
+    assert value(out, "midline_crossings_per_min", "right").value == pytest.approx(2 / (8 / 60),
+                                                                                   rel=0.03)

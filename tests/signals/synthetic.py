@@ -157,3 +157,16 @@ def synthetic_dataset(
     arrays["presence"][:] = np.where(np.isnan(arrays["confidence"]), np.nan, 1.0)
     attrs = {"fps": fps, "frame_width": width, "frame_height": height}
     return build_dataset(arrays, np.arange(n_frames), time_s, attrs)
+
+
+def filmed_in_turn(*datasets: xr.Dataset) -> xr.Dataset:
+    """One clip made of ``datasets`` one after the other (as if the camera moved between
+    them): times and frame numbers continue from each part to the next."""
+    parts, offset_s, offset_frames = [], 0.0, 0
+    for ds in datasets:
+        dt = 1.0 / float(ds.attrs["fps"])
+        parts.append(ds.assign_coords(time=ds["time"] + offset_s,
+                                      frame=ds["frame"] + offset_frames))
+        offset_s += ds.sizes["time"] * dt
+        offset_frames += ds.sizes["time"]
+    return xr.concat(parts, dim="time", combine_attrs="override")

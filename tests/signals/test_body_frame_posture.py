@@ -145,7 +145,7 @@ def test_raw_landmarks_outside_the_picture_are_flagged_and_attrs_pass_through():
 
 
 def test_gravity_follows_the_camera_elevation_read_from_the_shoulders():
-    from motorobs.signals.posture import gravity_in_camera
+    from motorobs.signals.view import gravity_in_camera
 
     np.testing.assert_allclose(gravity_in_camera(1.0), [0, 0, 1], atol=1e-12)
     np.testing.assert_allclose(gravity_in_camera(0.0), [0, 1, 0], atol=1e-12)
@@ -155,7 +155,8 @@ def test_gravity_follows_the_camera_elevation_read_from_the_shoulders():
 
 def test_supine_infant_filmed_obliquely_is_supine():
     """Lying along the image x axis, chest towards a camera 30 degrees above the floor."""
-    from motorobs.signals.posture import classify_posture, gravity_in_camera
+    from motorobs.signals.posture import classify_posture
+    from motorobs.signals.view import gravity_in_camera
 
     n, elevation = 20, np.radians(30)
     right = np.tile([100.0, 100.0, 0.0], (n, 1))
