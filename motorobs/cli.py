@@ -11,6 +11,7 @@ import platform
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,7 +29,7 @@ from rich.table import Table
 
 import motorobs
 from motorobs._logging import log_to_file, logger, native_stderr_to
-from motorobs.config import AnalysisConfig
+from motorobs.config import CAMERA_POSITIONS, AnalysisConfig
 from motorobs.errors import MotorobsError
 
 app = typer.Typer(
@@ -38,6 +39,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+CameraPosition = Enum("CameraPosition", {name: name for name in CAMERA_POSITIONS}, type=str)
+"""``--camera`` choices (:data:`motorobs.config.CAMERA_POSITIONS`)."""
 err = Console(stderr=True)
 out = Console()
 
@@ -99,6 +102,15 @@ def analyze(
         bool,
         typer.Option("--recompute", help="Run landmark estimation again even if saved."),
     ] = False,
+    camera: Annotated[
+        CameraPosition,
+        typer.Option(
+            "--camera",
+            help="Where the camera was: 'auto' reads it from the video; 'above' the baby "
+            "lying down; 'level' at the baby's height, in front or at the side (needed to "
+            "recognise a baby sitting face-on to the camera).",
+        ),
+    ] = CameraPosition.auto,
 ) -> None:
     """Analyse videos: writes, per clip, landmarks.parquet, metrics.json, events.csv and
     report.html into OUTPUT/<clip>/, plus OUTPUT/summary.csv and OUTPUT/index.html."""
@@ -108,7 +120,8 @@ def analyze(
     pose = {"model_dir": model_dir}
     if fps is not None:
         pose["analysis_fps"] = fps or None
-    config = AnalysisConfig().with_overrides(pose=pose, report={"blur_faces": blur_faces})
+    config = AnalysisConfig().with_overrides(pose=pose, report={"blur_faces": blur_faces},
+                                             signals={"camera": camera.value})
     with _user_errors_logged_to(output) as console:
         for _name, message in failures:
             logger.error("%s", message)

@@ -17,6 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+CAMERA_POSITIONS: dict[str, str] = {
+    "auto": "read from the landmarks",
+    "above": "held above the infant (set by the user)",
+    "level": "at the infant's height, in front of or beside it (set by the user)",
+}
+"""Valid values of ``SignalConfig.camera`` and what each says about the camera."""
+
 
 @dataclass(frozen=True)
 class PoseConfig:
@@ -72,6 +79,12 @@ class SignalConfig:
     5 at 30 fps)."""
     derivative_polyorder: int = 2
     """Velocities: Savitzky-Golay polynomial degree."""
+    camera: str = "auto"
+    """Where the camera was (:data:`CAMERA_POSITIONS`): ``"auto"``
+    reads it from the landmarks, per clip segment; ``"above"``: held above a lying infant
+    (shoulders seen overlapping then mean the infant lies on its side); ``"level"``: at the
+    infant's height, in front of or beside it, so that gravity points down the image and an
+    infant sitting face-on to the camera is recognised as sitting."""
 
 
 @dataclass(frozen=True)

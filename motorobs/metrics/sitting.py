@@ -1,9 +1,15 @@
-"""Sitting: trunk sway while sitting and sitting without falling over (side view).
+"""Sitting: trunk sway while sitting and sitting without falling over.
 
-Sitting is recognised only from a side view (see :mod:`motorobs.signals.posture`), so the
-trunk is seen in the sagittal plane: sway is forwards/backwards sway. The trunk vector is
-the near-side shoulder minus the near-side hip (the far side is hidden from the side), in
-body units (BU); the trunk angle is its angle from the image vertical.
+Sitting is recognised where gravity is known to point down the image: from a side view,
+or from any view when the user says the camera was at the infant's level
+(``SignalConfig.camera = "level"``, ``motorobs analyze --camera level``; see
+:mod:`motorobs.signals.posture`). From the side the trunk is seen in the sagittal plane and
+sway is forwards/backwards sway; the trunk vector is the near-side shoulder minus the
+near-side hip (the far side is hidden). Facing the camera (a "top" view segment, i.e. the
+camera sees the chest or back) sway is sideways sway; the trunk vector is the mid-shoulder
+minus the mid-hip. Vectors are in body units (BU); the trunk angle is the vector's angle
+from the image vertical. Sway is measured around each sitting bout's mean, separately for
+each view.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from motorobs.signals import BodySignals, posture_bouts, posture_changes
 from motorobs.signals.bouts import find_bouts
 
 NO_SITTING_REASON = (
-    "the infant was not seen sitting (sitting is recognised only with the camera at the side)"
+    "the infant was not seen sitting (sitting is recognised with the camera at the side, or "
+    "in front of the infant when the camera is set to 'level')"
 )
 LYING = ("side_lying", "prone", "supine")
 LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_ear",
@@ -26,7 +33,8 @@ SWAY_OUTPUTS = {
     "sitting_trunk_sway_rms_bu": (
         "BU",
         "While sitting: root-mean-square distance of the shoulder from its mean position "
-        "relative to the hip (forwards/backwards sway seen from the side), in shoulder widths.",
+        "relative to the hip (forwards/backwards sway seen from the side, sideways sway seen "
+        "from the front), in shoulder widths.",
     ),
     "sitting_trunk_sway_path_bu_per_s": (
         "BU/s",
@@ -51,10 +59,13 @@ BALANCE_OUTPUTS = {
 
 
 def trunk_vector_bu(signals: BodySignals) -> np.ndarray:
-    """(T, 2) image vector (BU, x right, y down) from the near-side hip to the near-side
-    shoulder in side-view frames (NaN in others)."""
-    return (signals.near_point_px("shoulder") - signals.near_point_px("hip")) \
-        / signals.body_unit_px
+    """(T, 2) image vector (BU, x right, y down) from hip to shoulder: the near-side ones in
+    side-view frames, the midpoints of both in frames facing the camera."""
+    near = signals.near_point_px("shoulder") - signals.near_point_px("hip")
+    mid = ((signals.point_px("left_shoulder") + signals.point_px("right_shoulder"))
+           - (signals.point_px("left_hip") + signals.point_px("right_hip"))) / 2
+    side = signals.in_view("side")
+    return np.where(side[:, None], near, mid) / signals.body_unit_px
 
 
 def trunk_angle_deg(trunk: np.ndarray) -> np.ndarray:
@@ -62,8 +73,17 @@ def trunk_angle_deg(trunk: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(trunk[:, 0], -trunk[:, 1]))
 
 
-def within_bout_deviation(values: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """(T, ...) ``values`` minus their mean over each run of usable frames; NaN elsewhere."""
+def within_bout_deviation(values: np.ndarray, usable: np.ndarray,
+                          views: np.ndarray | None = None) -> np.ndarray:
+    """(T, ...) ``values`` minus their mean over each run of usable frames; NaN elsewhere.
+
+    With ``views`` ((T,) labels), a run also ends where the view changes."""
+    if views is not None:
+        out = np.full(values.shape, np.nan)
+        for view in np.unique(views):
+            part = usable & (views == view)
+            out[part] = within_bout_deviation(values, part)[part]
+        return out
     out = np.full(values.shape, np.nan)
     for first, last in find_bouts(usable, 1.0):
         chunk = values[first:last + 1]
@@ -82,7 +102,7 @@ def _sitting_problem(signals: BodySignals) -> tuple[str, str] | None:
     outputs=SWAY_OUTPUTS,
     landmarks=LANDMARKS,
     postures=("sitting",),
-    views=("side",),
+    views=("side", "top"),
 )
 def sitting_sway(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Trunk sway while sitting (see docs/metrics.md)."""
@@ -90,14 +110,15 @@ def sitting_sway(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     if problem:
         return MetricOutput(values=unavailable(SWAY_OUTPUTS, *problem))
     sitting = signals.posture == "sitting"
-    side = signals.near_side or "left"
     trunk = trunk_vector_bu(signals)
+    seen = "the near-side shoulder and hip" if signals.view == "side" else "the shoulders and hips"
     usable = sitting & np.isfinite(trunk).all(axis=1)
     angle = trunk_angle_deg(trunk)
 
     def compute() -> dict[str, float]:
-        sway = within_bout_deviation(trunk, usable)[usable]
-        tilt = within_bout_deviation(angle, usable)[usable]
+        views = signals.frame_views
+        sway = within_bout_deviation(trunk, usable, views)[usable]
+        tilt = within_bout_deviation(angle, usable, views)[usable]
         pairs = usable[1:] & usable[:-1]
         steps = np.linalg.norm(np.diff(trunk, axis=0), axis=1)[pairs]
         return {
@@ -110,11 +131,11 @@ def sitting_sway(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     values = gated_values(
         SWAY_OUTPUTS, compute,
         relevant=sitting, usable=usable, signals=signals, config=config,
-        needs=f"the {side} (near-side) shoulder and hip", where="sitting time",
+        needs=seen, where="sitting time",
     )
     trace = Trace(
         name="sitting_trunk_angle",
-        label=f"Sitting: trunk angle from vertical ({side} hip to shoulder, + = image right)",
+        label="Sitting: trunk angle from vertical (hip to shoulder, + = image right)",
         unit="degrees",
         values=np.where(usable, angle, np.nan),
         event_types=("sitting_loss",),
@@ -127,7 +148,7 @@ def sitting_sway(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     outputs=BALANCE_OUTPUTS,
     landmarks=LANDMARKS,
     postures=("sitting",),
-    views=("side",),
+    views=("side", "top"),
 )
 def sitting_balance(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Sitting time, longest sitting bout and losses of sitting, with ``sitting_loss``

@@ -14,13 +14,15 @@ Posture
     oblique phone views of a lying infant are read correctly. Side views keep image-down:
     there the chest direction rests on MediaPipe's depth, too rough to tilt gravity by.
     With ``c = A . gravity`` (unit vectors): supine when ``c < -0.5`` (chest up),
-    prone when ``c > 0.5``, side-lying in between, and sitting, in a side view only, when
-    the trunk points up within 45 degrees of vertical. Labels are then smoothed with a
-    1-s majority vote. The rule relies on MediaPipe's left/right labels (its chirality);
-    it was checked on the MediaPipe output of all eight sample clips (top and side,
-    supine and prone): every frame of every clip classified as the clip's posture.
-    Gravity and the sitting rule follow each frame's view, so a clip filmed partly from
-    above and partly from the side is read segment by segment.
+    prone when ``c > 0.5``, side-lying in between, and sitting when the trunk stands up in
+    the image (:func:`upright_in_image`), where gravity is known to point down it (side
+    views, and every view when the user says the camera was level:
+    ``SignalConfig.camera``). Labels are then smoothed with a 1-s majority vote. The rule
+    relies on MediaPipe's left/right labels (its chirality); it was checked on the
+    MediaPipe output of all eight sample clips (top and side, supine and prone): every
+    frame of every clip classified as the clip's posture. Gravity and the sitting rule
+    follow each frame's view, so a clip filmed partly from above and partly from the side
+    is read segment by segment.
 
 Posture bouts and changes
     :func:`posture_bouts` cuts the labels into runs; :func:`posture_changes` finds
@@ -39,6 +41,14 @@ LYING_MIN_COS = 0.5
 """|cos| of the angle between the chest direction and gravity for supine/prone (60 deg)."""
 SITTING_MIN_COS = 0.7
 """cos of the angle between the trunk and the vertical for sitting (45 deg)."""
+SITTING_MIN_TRUNK_PER_SHOULDER = 0.8
+"""An upright trunk is at least this many shoulder widths long in the image (an upright
+infant's trunk is about 1.4 shoulder widths: :data:`motorobs.signals.body_frame.
+SHOULDER_PER_TRUNK`)."""
+SITTING_MIN_GRAVITY_DOWN = 0.9
+"""Sitting is told from lying only where gravity is known to point down the image (its
+image-y component at least this, i.e. within 26 degrees): a level camera. From above, an
+upright trunk and a supine one look alike."""
 POSTURE_SMOOTHING_S = 1.0
 """Window of the majority vote that removes single-frame posture flicker (s)."""
 
@@ -49,8 +59,8 @@ def chest_alignment(
     mid_hip: np.ndarray,
     mid_ear: np.ndarray,
     gravity: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cosines of the chest direction and of the trunk with gravity, per frame.
+) -> np.ndarray:
+    """(T,) cosine of the chest direction with gravity (+1: chest down, -1: chest up).
 
     Parameters
     ----------
@@ -59,22 +69,51 @@ def chest_alignment(
         ``mid_hip`` (as the head-ward end of the axis) in frames without hips.
     gravity
         (3,) or (T, 3) unit vector(s) of gravity in the same frame.
-
-    Returns
-    -------
-    chest_cos, trunk_up_cos
-        (T,) ``A . g`` (+1: chest down, -1: chest up) and ``-U . g`` (+1: trunk upright).
     """
+    axis = trunk_axis(left_shoulder, right_shoulder, mid_hip, mid_ear)
+    chest = np.cross(left_shoulder - right_shoulder, axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chest = chest / np.linalg.norm(chest, axis=1, keepdims=True)
+    gravity = np.broadcast_to(np.asarray(gravity, float), chest.shape)
+    return np.einsum("ti,ti->t", chest, gravity)
+
+
+def trunk_axis(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    mid_ear: np.ndarray,
+) -> np.ndarray:
+    """(T, D) mid-hip to mid-shoulder, or mid-shoulder to mid-ear in frames without hips."""
     mid_shoulder = (left_shoulder + right_shoulder) / 2
     axis = mid_shoulder - mid_hip
     no_hips = ~np.isfinite(axis).all(axis=1)
     axis[no_hips] = (mid_ear - mid_shoulder)[no_hips]
-    chest = np.cross(left_shoulder - right_shoulder, axis)
+    return axis
+
+
+def upright_in_image(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    mid_ear: np.ndarray,
+) -> np.ndarray:
+    """(T,) the trunk stands up in the image, as a sitting infant's does to a level camera.
+
+    From (T, 2) pixel points (the depth is left out: MediaPipe's depth of infants is too
+    rough to tilt the trunk by): the trunk axis (:func:`trunk_axis`) points up the image
+    within 45 degrees (``SITTING_MIN_COS``) and is at least ``SITTING_MIN_TRUNK_PER_SHOULDER``
+    shoulder widths long, so that a body lying along the line of sight (trunk
+    foreshortened, e.g. filmed from the feet) is not taken for an upright one. From the side
+    the shoulders overlap and the length check always passes, as it should: the trunk is
+    then in the image plane.
+    """
+    axis = trunk_axis(left_shoulder, right_shoulder, mid_hip, mid_ear)
+    length = np.linalg.norm(axis, axis=1)
+    width = np.linalg.norm(left_shoulder - right_shoulder, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        chest = chest / np.linalg.norm(chest, axis=1, keepdims=True)
-        axis = axis / np.linalg.norm(axis, axis=1, keepdims=True)
-    gravity = np.broadcast_to(np.asarray(gravity, float), chest.shape)
-    return np.einsum("ti,ti->t", chest, gravity), -np.einsum("ti,ti->t", axis, gravity)
+        up_cos = -axis[:, 1] / length
+        return (up_cos > SITTING_MIN_COS) & (length >= SITTING_MIN_TRUNK_PER_SHOULDER * width)
 
 
 TOP_VIEW_GRAVITY = np.array([0.0, 0.0, 1.0])
@@ -117,14 +156,15 @@ def classify_posture(
     side = views == "side"
     if gravity is None:
         gravity = np.where(side[:, None], SIDE_VIEW_GRAVITY, TOP_VIEW_GRAVITY)
-    chest_cos, trunk_up_cos = chest_alignment(
-        left_shoulder, right_shoulder, mid_hip, mid_ear, gravity
-    )
+    chest_cos = chest_alignment(left_shoulder, right_shoulder, mid_hip, mid_ear, gravity)
+    upright = upright_in_image(left_shoulder[:, :2], right_shoulder[:, :2], mid_hip[:, :2],
+                               mid_ear[:, :2])
     known = np.isfinite(chest_cos) & np.isin(views, ("top", "side"))
     labels[known] = "side_lying"
     labels[known & (chest_cos < -LYING_MIN_COS)] = "supine"
     labels[known & (chest_cos > LYING_MIN_COS)] = "prone"
-    labels[known & side & (trunk_up_cos > SITTING_MIN_COS)] = "sitting"
+    level = np.broadcast_to(np.asarray(gravity, float), (n, 3))[:, 1] >= SITTING_MIN_GRAVITY_DOWN
+    labels[known & level & upright] = "sitting"
     return majority_smooth(labels.astype(str), rate_hz, POSTURE_SMOOTHING_S)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from motorobs.config import SignalConfig
+from motorobs.config import CAMERA_POSITIONS, SignalConfig
 from motorobs.signals.body_frame import BodyFrame, compute_body_frame
 from motorobs.signals.cleaning import (
     derivative_window_samples,
@@ -262,6 +262,9 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     config
         Cleaning parameters.
     """
+    if config.camera not in CAMERA_POSITIONS:
+        raise ValueError(f"Unknown camera position {config.camera!r}; choose one of "
+                         f"{', '.join(CAMERA_POSITIONS)}.")
     ds = _infant(ds)
     time_s = np.asarray(ds["time"].values, float)
     names = [str(k) for k in ds["keypoint"].values]
@@ -310,24 +313,13 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     mid_hip = (pt("left_hip") + pt("right_hip")) / 2
     segments = view_segments(pt("left_shoulder"), pt("right_shoulder"), mid_hip, pt("nose"),
                              rate_hz)
-    frame_views = np.full(n_t, "unknown", dtype=object)
-    gravity = np.tile(SIDE_VIEW_GRAVITY, (n_t, 1))
-    for i, segment in enumerate(segments):
-        frame_views[segment.frames()] = segment.view
-        if segment.view == "top":
-            gravity[segment.frames()] = gravity_in_camera(segment.shoulder_ratio)
-        if segment.view == "side":
-            parts = NEAR_SIDE_LANDMARKS
-            rows = segment.frames()
-            facing, facing_reason = near_side(
-                {s: confidence[rows][:, [names.index(f"{s}_{p}") for p in parts]]
-                 for s in SIDES},
-                {s: depth_px[rows][:, [names.index(f"{s}_{p}") for p in parts]]
-                 for s in SIDES},
-            )
-            segments[i] = replace(segment, near_side=facing,
-                                  reason=f"{segment.reason}; {facing_reason}")
-    frame_views = frame_views.astype(str)
+    segments, frame_views, gravity = apply_camera_position(
+        segments, config.camera, n_t,
+        {s: confidence[:, [names.index(f"{s}_{p}") for p in NEAR_SIDE_LANDMARKS]]
+         for s in SIDES},
+        {s: depth_px[:, [names.index(f"{s}_{p}") for p in NEAR_SIDE_LANDMARKS]]
+         for s in SIDES},
+    )
     view, view_reason, facing = summarise_views(segments, time_s)
     frame = compute_body_frame(pt("left_shoulder"), pt("right_shoulder"), pt("left_hip"),
                                pt("right_hip"), pt("nose"), frame_views)
@@ -385,6 +377,62 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         frame_width=width, frame_height=height, provenance=provenance, attrs=dict(ds.attrs),
         in_frame=in_frame, view_segments=tuple(segments),
     )
+
+
+def apply_camera_position(
+    segments: list[ViewSegment],
+    camera: str,
+    n_frames: int,
+    confidence: dict[str, np.ndarray],
+    depth_px: dict[str, np.ndarray],
+) -> tuple[list[ViewSegment], np.ndarray, np.ndarray]:
+    """Each segment's final view and near side, each frame's view and gravity.
+
+    Parameters
+    ----------
+    segments
+        From :func:`motorobs.signals.view.view_segments`.
+    camera
+        ``SignalConfig.camera``: "auto" keeps the views read from the landmarks; "above"
+        makes every segment a top view (overlapping shoulders then mean side-lying, and
+        gravity points straight into the image); "level" keeps the views but points gravity
+        down the image everywhere.
+    n_frames
+        T.
+    confidence, depth_px
+        Per side, (T, n) raw confidence and depth (pixels) of the ear, shoulder and hip, for
+        the near side of side-view segments (:func:`motorobs.signals.view.near_side`).
+
+    Returns
+    -------
+    segments, frame_views, gravity
+        Updated segments, (T,) views and (T, 3) unit gravity in the camera frame.
+    """
+    frame_views = np.full(n_frames, "unknown", dtype=object)
+    gravity = np.tile(SIDE_VIEW_GRAVITY, (n_frames, 1))
+    out = []
+    for segment in segments:
+        rows = segment.frames()
+        foreshortening = segment.shoulder_ratio
+        if camera != "auto" and segment.view != "unknown":
+            segment = replace(segment, reason=f"camera {CAMERA_POSITIONS[camera]}; "
+                                              f"{segment.reason}")
+        if camera == "above" and segment.view == "side":
+            # Overlapping shoulders seen from above: the infant lies on its side, and the
+            # camera's elevation cannot be read from the shoulders; take it as straight down.
+            segment, foreshortening = replace(
+                segment, view="top",
+                reason=f"{segment.reason}, so the infant lies on its side"), 1.0
+        if segment.view == "top" and camera != "level":
+            gravity[rows] = gravity_in_camera(foreshortening)
+        if segment.view == "side":
+            facing, facing_reason = near_side({s: c[rows] for s, c in confidence.items()},
+                                              {s: d[rows] for s, d in depth_px.items()})
+            segment = replace(segment, near_side=facing,
+                              reason=f"{segment.reason}; {facing_reason}")
+        frame_views[rows] = segment.view
+        out.append(segment)
+    return out, frame_views.astype(str), gravity
 
 
 def summarise_views(

@@ -78,3 +78,36 @@ def test_lying_clips_are_not_applicable_and_hidden_hips_insufficient():
     out = compute_metrics(prepare_signals(ds, SignalConfig()), CONFIG, NAMES)
     sway = value(out, "sitting_trunk_sway_rms_bu")
     assert sway.status == "insufficient_data" and sway.coverage == pytest.approx(100 / N)
+
+
+def sideways_shoulders(amplitude: float, freq: float) -> dict[str, np.ndarray]:
+    """Both shoulders swaying sideways (lateral axis) by ``amplitude`` BU."""
+    out = {}
+    for side in ("left", "right"):
+        shoulder = np.tile(np.array(REST_POINTS[f"{side}_shoulder"]), (N, 1))
+        shoulder[:, 0] += amplitude * np.sin(2 * np.pi * freq * TIME)
+        out[f"{side}_shoulder"] = shoulder
+    return out
+
+
+def test_sitting_face_on_needs_the_level_camera_setting_then_measures_sideways_sway():
+    amplitude, freq, scale = 0.2, 0.5, 80.0
+    ds = synthetic_dataset(n_frames=N, fps=FPS, pose="sitting_front",
+                           trajectories=sideways_shoulders(amplitude, freq))
+    # From the landmarks alone this is an infant lying on its back filmed from above.
+    auto = prepare_signals(ds, SignalConfig())
+    assert set(auto.posture) == {"supine"}
+    assert value(compute_metrics(auto, CONFIG, NAMES), "sitting_time_s").status \
+        == "not_applicable"
+    level = prepare_signals(ds, SignalConfig(camera="level"))
+    assert set(level.posture) == {"sitting"} and level.view == "top"
+    assert "at the infant's height" in level.view_reason
+    out = compute_metrics(level, CONFIG, NAMES)
+    bu = level.body_unit_px                      # facing the camera: the shoulder width
+    assert bu == pytest.approx(scale, rel=1e-6)
+    rms = amplitude * scale / np.sqrt(2) / bu
+    assert value(out, "sitting_trunk_sway_rms_bu").value == pytest.approx(rms, rel=0.02)
+    lean = np.degrees(np.arctan2(amplitude * np.sin(2 * np.pi * freq * TIME), 1.4))
+    assert value(out, "sitting_trunk_angle_sd_deg").value == pytest.approx(np.std(lean),
+                                                                           rel=0.02)
+    assert value(out, "sitting_time_s").value == pytest.approx(N / FPS)

@@ -29,6 +29,8 @@ CAMERA_POSES: dict[str, np.ndarray] = {
     "prone_side": np.array([[0, 0, -1], [-1, 0, 0], [0, 1, 0]], float).T,
     "sitting_side": np.array([[0, 0, 1], [0, -1, 0], [1, 0, 0]], float).T,
     "side_lying_top": np.array([[0, 0, -1], [0, -1, 0], [-1, 0, 0]], float).T,
+    # Facing a level camera while sitting: the same image as supine from above, head up.
+    "sitting_front": np.array([[1, 0, 0], [0, -1, 0], [0, 0, -1]], float).T,
 }
 
 REST_POINTS: dict[str, tuple[float, float, float]] = {

@@ -64,3 +64,19 @@ def test_one_view_clip_is_one_segment_covering_every_frame():
     assert (segment.view, segment.first, segment.last) == ("side", 0, 59)
     assert signals.view == "side" and signals.near_side == "left"
     assert "camera view changed" not in signals.view_reason
+
+
+def test_camera_above_reads_overlapping_shoulders_as_side_lying():
+    ds = synthetic_dataset(n_frames=60, fps=FPS, pose="side_lying_top")
+    auto = prepare_signals(ds, SignalConfig())
+    assert auto.view == "side"  # a whole clip on the side looks like a side view
+    above = prepare_signals(ds, SignalConfig(camera="above"))
+    assert above.view == "top" and above.near_side is None
+    assert set(above.posture) == {"side_lying"}
+    assert "held above the infant" in above.view_reason
+    assert not above.far_side_frames("left").any()
+
+
+def test_unknown_camera_position_is_named_with_the_choices():
+    with pytest.raises(ValueError, match="'ceiling'.*auto, above, level"):
+        prepare_signals(synthetic_dataset(n_frames=10, fps=FPS), SignalConfig(camera="ceiling"))
