@@ -41,6 +41,15 @@ app = typer.Typer(
 )
 CameraPosition = Enum("CameraPosition", {name: name for name in CAMERA_POSITIONS}, type=str)
 """``--camera`` choices (:data:`motorobs.config.CAMERA_POSITIONS`)."""
+CameraOption = Annotated[
+    CameraPosition,
+    typer.Option(
+        "--camera",
+        help="Where the camera was: 'auto' reads it from the video; 'above' the baby "
+        "lying down; 'level' at the baby's height, in front or at the side (needed to "
+        "recognise a baby sitting face-on to the camera).",
+    ),
+]
 err = Console(stderr=True)
 out = Console()
 
@@ -102,15 +111,7 @@ def analyze(
         bool,
         typer.Option("--recompute", help="Run landmark estimation again even if saved."),
     ] = False,
-    camera: Annotated[
-        CameraPosition,
-        typer.Option(
-            "--camera",
-            help="Where the camera was: 'auto' reads it from the video; 'above' the baby "
-            "lying down; 'level' at the baby's height, in front or at the side (needed to "
-            "recognise a baby sitting face-on to the camera).",
-        ),
-    ] = CameraPosition.auto,
+    camera: CameraOption = CameraPosition.auto,
 ) -> None:
     """Analyse videos: writes, per clip, landmarks.parquet, metrics.json, events.csv and
     report.html into OUTPUT/<clip>/, plus OUTPUT/summary.csv and OUTPUT/index.html."""
@@ -273,12 +274,16 @@ def validate(
         Path, typer.Option("--output", "-o", help="Folder for results and scores.")
     ] = Path("validation"),
     model_dir: ModelDirOption = None,
+    camera: CameraOption = CameraPosition.auto,
 ) -> None:
     """Score motorobs against ground truth: event precision, recall and F1 per event type,
-    onset error (s) and head-lift angle error (degrees)."""
+    onset error (s), head-lift angle error (degrees) and posture agreement."""
+    import json
+
     from motorobs.validation import validate_folder
 
-    config = AnalysisConfig().with_overrides(pose={"model_dir": model_dir})
+    config = AnalysisConfig().with_overrides(pose={"model_dir": model_dir},
+                                             signals={"camera": camera.value})
     with _user_errors_logged_to(output):
         scores, events, angles = validate_folder(folder, output, config)
     table = Table(title="events")
@@ -289,8 +294,12 @@ def validate(
     out.print(table)
     measured = angles.dropna(axis=0, how="all", subset=angles.columns.drop("clip"))
     if not measured.empty:
-        out.print("head-lift angle error (degrees):\n" + measured.to_string(index=False),
-                  soft_wrap=True)
+        out.print("per clip (posture agreement; head-lift angle error, degrees):\n"
+                  + measured.to_string(index=False), soft_wrap=True)
+    pooled = json.loads((output / "validation.json").read_text())["angle_pooled"]
+    if pooled.get("frames"):
+        out.print(f"head-lift angle over {pooled['frames']} frames of {pooled['clips']} clips: "
+                  f"median absolute error {pooled['median_abs_error_deg']:.1f} degrees")
     by_clip = events[events["outcome"].isin(["matched", "spurious"])].groupby("clip").size()
     out.print(f"detected events per clip:\n{by_clip.to_string()}" if len(by_clip) else
               "no events detected")

@@ -17,7 +17,12 @@ rather than missed: the metric declined to give a number instead of giving a wro
 
 Angle error compares the per-frame head-lift angle
 trace with ``ear_shoulder_elevation_deg`` (the shoulder-to-ear line above the floor, the
-quantity the landmark-based angle estimates) on the frames where both exist.
+quantity the landmark-based angle estimates) on the frames where both exist, per clip and
+pooled over the frames of every clip.
+
+Posture agreement: when the ground truth names the clip's ``posture`` (one posture for the
+whole clip, as in the sample clips), the share of analysed frames in which motorobs found
+that posture.
 """
 
 from __future__ import annotations
@@ -196,19 +201,38 @@ def compare_clip(clip: str, truth: dict[str, Any], result: Any) -> tuple[pd.Data
     rows += [{"clip": clip, "type": t.type, "side": t.side, "outcome": "not_scored",
               "true_start_s": t.start_s} for t in not_scored]
     table = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
-    return table, {"clip": clip, **angle_errors(truth, result)}
+    return table, {"clip": clip, **posture_agreement(truth, result),
+                   **angle_errors(truth, result)}
 
 
-def angle_errors(truth: dict[str, Any], result: Any) -> dict[str, float]:
-    """Absolute error (degrees) of the head-lift angle trace against the true angle."""
+def posture_agreement(truth: dict[str, Any], result: Any) -> dict[str, Any]:
+    """``posture_true`` and ``posture_share`` (share of analysed frames with that posture)
+    when the ground truth names one posture for the clip; else empty."""
+    posture = truth.get("posture")
+    found = getattr(getattr(result, "signals", None), "posture", None)
+    if not isinstance(posture, str) or found is None or len(found) == 0:
+        return {}
+    return {"posture_true": posture, "posture_share": float(np.mean(found == posture))}
+
+
+def angle_error_values(truth: dict[str, Any], result: Any) -> np.ndarray | None:
+    """Per-frame absolute error (degrees) of the head-lift angle trace against the true
+    angle, on the frames where both exist; None when the clip has no angle to compare."""
     true_deg = np.asarray(truth.get("ear_shoulder_elevation_deg", []), float)
     trace = next((t for t in result.traces if t.name == ANGLE_TRACE), None)
     if trace is None or true_deg.size == 0 or truth.get("posture") != "prone":
-        return {}
+        return None
     frames = result.landmarks["frame"].values
     inside = frames < true_deg.size
     error = np.abs(np.asarray(trace.values, float)[inside] - true_deg[frames[inside]])
-    error = error[np.isfinite(error)]
+    return error[np.isfinite(error)]
+
+
+def angle_errors(truth: dict[str, Any], result: Any) -> dict[str, float]:
+    """Median and mean absolute error (degrees) of the head-lift angle of one clip."""
+    error = angle_error_values(truth, result)
+    if error is None:
+        return {}
     if error.size == 0:
         return {"angle_frames": 0}
     return {
@@ -242,12 +266,15 @@ def validate_folder(
             f"{folder}: no clip with a ground-truth file (<clip>.events.json beside it)."
         )
     batch = analyze_many(videos, output, config)
-    event_rows, angle_rows = [], []
+    event_rows, angle_rows, all_errors = [], [], []
     for result in batch.results:
         truth = json.loads(ground_truth_path(result.video.path).read_text())
         rows, angles = compare_clip(result.clip, truth, result)
         event_rows.append(rows)
         angle_rows.append(angles)
+        errors = angle_error_values(truth, result)
+        if errors is not None:
+            all_errors.append(errors)
     events = pd.concat(event_rows, ignore_index=True) if event_rows else pd.DataFrame(
         columns=list(ROW_COLUMNS)
     )
@@ -262,6 +289,18 @@ def validate_folder(
         "failed": [{"clip": c, "reason": m} for c, m in batch.failures],
         "scores": json.loads(scores.to_json(orient="records")),
         "angles": json.loads(angles.to_json(orient="records")),
+        "angle_pooled": pooled_angle_error(all_errors),
     }
     (output / "validation.json").write_text(json.dumps(payload, indent=2))
     return scores, events, angles
+
+
+def pooled_angle_error(errors: list[np.ndarray]) -> dict[str, float]:
+    """Median and mean absolute angle error (degrees) over the frames of every clip, and
+    the number of clips and frames."""
+    pooled = np.concatenate(errors) if errors else np.array([])
+    if pooled.size == 0:
+        return {"clips": 0, "frames": 0}
+    return {"clips": len(errors), "frames": int(pooled.size),
+            "median_abs_error_deg": float(np.median(pooled)),
+            "mean_abs_error_deg": float(np.mean(pooled))}

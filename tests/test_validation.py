@@ -109,3 +109,24 @@ def test_events_the_metric_declined_to_measure_are_not_scored_not_missed():
     reach = event_scores(rows).set_index("type").loc["reach"]
     assert (reach["true"], reach["not_scored"], reach["f1"]) == (1, 1, 1.0)
     assert math.isclose(rows.loc[rows.outcome == "matched", "onset_error_s"].item(), 0.1)
+
+
+def test_posture_agreement_is_the_share_of_frames_with_the_true_posture():
+    from types import SimpleNamespace
+
+    from motorobs.validation import posture_agreement
+
+    result = SimpleNamespace(signals=SimpleNamespace(
+        posture=np.array(["sitting"] * 6 + ["supine"] * 3 + ["unknown"])))
+    assert posture_agreement({"posture": "sitting"}, result) == {
+        "posture_true": "sitting", "posture_share": 0.6}
+    assert posture_agreement({}, result) == {}
+
+
+def test_pooled_angle_error_weighs_every_frame_once():
+    from motorobs.validation import pooled_angle_error
+
+    pooled = pooled_angle_error([np.array([1.0, 2.0, 3.0]), np.array([10.0])])
+    assert pooled == {"clips": 2, "frames": 4, "median_abs_error_deg": 2.5,
+                      "mean_abs_error_deg": 4.0}
+    assert pooled_angle_error([]) == {"clips": 0, "frames": 0}
