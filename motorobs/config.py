@@ -45,6 +45,10 @@ class PoseConfig:
     hand_match_max_dist: float = 0.6
     """A detected hand is the infant's only if its wrist lies within this many of the
     infant's shoulder widths of the infant's pose wrist."""
+    hand_crops: bool = True
+    """For each side without a hand from the full-frame hand model, look again in a
+    close-up around the infant's elbow (see ``motorobs.pose.infant``): infant hands are
+    small and often missed, most of all on the chest, where the pose wrist is lost too."""
     estimator: str = "infant"
     """Which landmark estimator runs (see docs/accuracy.md): ``"infant"`` tries the frame in
     four quarter turns and keeps the turn whose pose the model is most sure of (infants lie at

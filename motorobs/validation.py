@@ -9,6 +9,10 @@ Ground-truth files follow the format of ``sample_videos/`` (see its README): for
 - ``head_lift``: runs of at least ``HEAD_LIFT_MIN_S`` in which the commanded head lift
   ``head_lift_cmd_deg`` is at least ``HEAD_LIFT_TRUE_DEG`` (the AIMS notion of a lift).
 
+An event type is scored on a clip only when its ground truth annotates it (the key above is
+present, even as an empty list: a negative control); detections of a type the clip does not
+annotate are neither matched nor spurious.
+
 A detected event matches a true one of the same type and side when their intervals overlap;
 matching is one-to-one, greedy by overlap. True events that motorobs said it could not
 measure on that clip (the metric of that event type and side is ``not_applicable`` or
@@ -43,6 +47,12 @@ ROW_COLUMNS: tuple[str, ...] = (
     "clip", "type", "side", "outcome", "true_start_s", "found_start_s", "onset_error_s"
 )
 """Columns of ``validation_events.csv``: one row per true or detected event."""
+EVENT_KEYS: dict[str, str] = {
+    "midline_crossing": "midline_crossings",
+    "reach": "reaches",
+    "head_lift": "head_lift_cmd_deg",
+}
+"""The ground-truth key that annotates each event type."""
 EVENT_METRIC: dict[str, str] = {
     "midline_crossing": "midline_crossings",
     "reach": "reach_count",
@@ -173,9 +183,10 @@ def compare_clip(clip: str, truth: dict[str, Any], result: Any) -> tuple[pd.Data
 
     ``result`` is a :class:`motorobs.result.ClipResult`.
     """
+    annotated = {t for t, key in EVENT_KEYS.items() if key in truth}
     found = [
         Interval(e.type, e.side, e.start_s, e.end_s) for e in result.events
-        if e.type in EVENT_TYPES
+        if e.type in annotated
     ]
     declined = {
         (event_type, m.side)

@@ -130,3 +130,20 @@ def test_pooled_angle_error_weighs_every_frame_once():
     assert pooled == {"clips": 2, "frames": 4, "median_abs_error_deg": 2.5,
                       "mean_abs_error_deg": 4.0}
     assert pooled_angle_error([]) == {"clips": 0, "frames": 0}
+
+
+def test_event_types_the_truth_does_not_annotate_are_not_scored():
+    from types import SimpleNamespace
+
+    from motorobs.metrics.base import Event
+    from motorobs.validation import compare_clip
+
+    result = SimpleNamespace(events=[Event("reach", "left", 1.0, 2.0),
+                                     Event("midline_crossing", "left", 1.0, 2.0)],
+                             metrics=[], traces=[])
+    # A sitting clip whose arm movements were not annotated: its reaches are not judged...
+    rows, _ = compare_clip("clip", {"fps": 10, "midline_crossings": []}, result)
+    assert rows[["type", "outcome"]].values.tolist() == [["midline_crossing", "spurious"]]
+    # ...while an empty annotation is a negative control: a detection there is spurious.
+    rows, _ = compare_clip("clip", {"fps": 10, "reaches": [], "midline_crossings": []}, result)
+    assert sorted(rows["outcome"]) == ["spurious", "spurious"]

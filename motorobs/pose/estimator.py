@@ -16,6 +16,10 @@ Two estimators (``PoseConfig.estimator``, recorded in the dataset's ``attrs["est
   ``rotation_check_s`` seconds with the same rule, the current turn taking the place of the
   upright one (so tracking stays smooth). The hand model always sees
   the upright frame (its palm detector handles any rotation).
+
+With ``PoseConfig.hand_crops`` (default), a side of the infant that got no hand from the
+full-frame hand model is searched again in a close-up of its elbow, enlarged to
+``HAND_CROP_PX`` pixels (rule 3 of :mod:`motorobs.pose.infant`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 import xarray as xr
 
@@ -38,6 +43,8 @@ from motorobs.landmarks import build_dataset, empty_arrays
 from motorobs.pose.infant import (
     attribute_hands,
     choose_infant,
+    hand_search_box,
+    pick_crop_hand,
     torso_centre_px,
     torso_size_px,
 )
@@ -52,6 +59,9 @@ SWITCH_MARGIN = 0.05
 of a video) or the current turn (later video checks) only if its pose score (mean landmark
 presence, 0..1) is higher by more than this, or if the kept turn finds no one. Scores of
 good poses all sit near 1.0, so without this margin the choice between them is noise."""
+HAND_CROP_PX = 256
+"""Side (pixels) to which the close-up searched for a missed hand is resized: about the
+size at which the hand model's palm detector finds an infant's hand."""
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with numbers of analysed frames."""
 
@@ -73,6 +83,7 @@ class _SelectionLog:
     rules: Counter = field(default_factory=Counter)
     frames_with_people: Counter = field(default_factory=Counter)
     adult_hands: int = 0
+    crop_hands: int = 0
 
     def crowded_frames(self) -> int:
         """Analysed frames in which the pose model found more than one person."""
@@ -86,6 +97,11 @@ class _SelectionLog:
                 f"More than one person was in view in {crowded} of {n_frames} analysed frames; "
                 "the infant was taken to be the person continuing the infant's track, or else "
                 f"the smaller body ({self.rules['smaller_body']} frames decided by size)."
+            )
+        if self.crop_hands:
+            notes.append(
+                f"{self.crop_hands} of the infant's hands were found only in a close-up of the "
+                "elbow (the full-frame hand model missed them)."
             )
         if self.adult_hands:
             notes.append(
@@ -174,9 +190,10 @@ class LandmarkEstimator:
         for model in self._pose_models.values():
             model.close()
         self._pose_models = {}
-        if getattr(self, "_hand", None) is not None:
-            self._hand.close()
-            self._hand = None
+        for name in ("_hand", "_crop_hand"):
+            if getattr(self, name, None) is not None:
+                getattr(self, name).close()
+                setattr(self, name, None)
 
     def detect_pose(
         self, rgb: np.ndarray, timestamp_ms: int = 0, turns: int = 0, *, video: bool | None = None
@@ -218,6 +235,36 @@ class LandmarkEstimator:
         return [
             (
                 np.array([[p.x * width, p.y * height, p.z] for p in hand]),
+                float(handedness[0].score) if handedness else 0.0,
+            )
+            for hand, handedness in zip(result.hand_landmarks, result.handedness, strict=False)
+        ]
+
+    def detect_hands_in_box(self, rgb: np.ndarray, box: tuple[int, int, int, int]) -> list:
+        """Hands in the ``(x0, y0, x1, y1)`` part of ``rgb``, enlarged to ``HAND_CROP_PX``
+        (IMAGE mode): ``((21, 3) array x_px, y_px, z; score)`` per hand, pixels of ``rgb``."""
+        import mediapipe as mp
+
+        if getattr(self, "_crop_hand", None) is None:
+            vision = self._vision
+            self._crop_hand = vision.HandLandmarker.create_from_options(
+                vision.HandLandmarkerOptions(
+                    base_options=self._base_options(
+                        model_asset_path=str(self.model_paths["hand"])),
+                    running_mode=vision.RunningMode.IMAGE,
+                    num_hands=2,
+                    min_hand_detection_confidence=self.config.min_detection_confidence,
+                )
+            )
+        x0, y0, x1, y1 = box
+        crop = cv2.resize(rgb[y0:y1, x0:x1], (HAND_CROP_PX, HAND_CROP_PX),
+                          interpolation=cv2.INTER_CUBIC)
+        result = self._crop_hand.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=crop))
+        sx, sy = (x1 - x0) / HAND_CROP_PX, (y1 - y0) / HAND_CROP_PX
+        return [
+            (
+                np.array([[x0 + p.x * HAND_CROP_PX * sx, y0 + p.y * HAND_CROP_PX * sy,
+                           p.z * HAND_CROP_PX * sx / rgb.shape[1]] for p in hand]),
                 float(handedness[0].score) if handedness else 0.0,
             )
             for hand, handedness in zip(result.hand_landmarks, result.handedness, strict=False)
@@ -328,6 +375,7 @@ def estimate_landmarks(
             frames[row], times[row] = frame_index, time_s
             people, hands = estimator.detect(rgb, int(round(time_s * 1000)))
             tracker.store(arrays, row, people, hands)
+            _find_missed_hands(estimator, tracker, arrays, row, rgb)
             n_done = row + 1
             if progress:
                 progress(n_done, total)
@@ -381,6 +429,7 @@ class ImageLandmarker:
         tracker = _InfantTracker(self.config.hand_match_max_dist)
         people, hands = self._estimator.detect(rgb)
         tracker.store(arrays, 0, people, hands)
+        _find_missed_hands(self._estimator, tracker, arrays, 0, rgb)
         attrs = {
             "frame_width": int(rgb.shape[1]),
             "frame_height": int(rgb.shape[0]),
@@ -429,6 +478,8 @@ class _InfantTracker:
         self.previous_centre: np.ndarray | None = None
         self.previous_size: float | None = None
         self.previous_hands: dict[str, np.ndarray] = {}
+        self.frame_infant: np.ndarray | None = None
+        """(33, 2) pose of the infant in the frame last stored (None if not found)."""
 
     def store(self, arrays: dict[str, np.ndarray], row: int, people: list, hands: list) -> None:
         """Write the infant's pose and hands of one frame into row ``row`` of ``arrays``."""
@@ -436,10 +487,13 @@ class _InfantTracker:
         index, rule = choose_infant(
             [p[:, :2] for p in people], self.previous_centre, self.previous_size
         )
+        self.frame_infant = None
         if index is None:
+            self.previous_hands = {}
             return
         self.log.rules[rule] += 1
         infant = people[index]
+        self.frame_infant = infant[:, :2]
         _store_pose(arrays, row, infant)
         self.previous_centre = torso_centre_px(infant[:, :2])
         self.previous_size = torso_size_px(infant[:, :2]) or self.previous_size
@@ -453,6 +507,34 @@ class _InfantTracker:
         self.log.adult_hands += len(hands) - len(owned)
         for side, h in owned.items():
             _store_hand(arrays, row, side, *hands[h])
+
+    def store_crop_hand(self, arrays: dict[str, np.ndarray], row: int, side: str,
+                        hands: list) -> None:
+        """Keep the hand found in the ``side`` elbow's close-up that is the infant's
+        (:func:`motorobs.pose.infant.pick_crop_hand`), if any, as that side's hand."""
+        if self.frame_infant is None or not hands:
+            return
+        other = "right" if side == "left" else "left"
+        h = pick_crop_hand(self.frame_infant, side, [hand[0][0, :2] for hand in hands],
+                           self.previous_hands.get(other))
+        if h is None:
+            return
+        _store_hand(arrays, row, side, *hands[h])
+        self.previous_hands[side] = hands[h][0][0, :2]
+        self.log.crop_hands += 1
+
+
+def _find_missed_hands(estimator: LandmarkEstimator, tracker: _InfantTracker,
+                       arrays: dict[str, np.ndarray], row: int, rgb: np.ndarray) -> None:
+    """Search a close-up of the elbow for each infant hand the full frame did not give."""
+    if not estimator.config.hand_crops or tracker.frame_infant is None:
+        return
+    for side in ("left", "right"):
+        if side in tracker.previous_hands:
+            continue
+        box = hand_search_box(tracker.frame_infant, side, *rgb.shape[:2])
+        if box is not None:
+            tracker.store_crop_hand(arrays, row, side, estimator.detect_hands_in_box(rgb, box))
 
 
 def _pose_config_dict(config: PoseConfig) -> dict:

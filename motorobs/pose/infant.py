@@ -17,6 +17,12 @@ The rule, as documented in the README and stated in every report that needed it:
    other (distance ratio at most ``AMBIGUITY_RATIO``): when the infant's hands are close
    together, as when one hand crosses to the other side, a hand between the two wrists is
    left unattributed rather than given to the wrong side.
+3. For a side that got no hand, the hand model looks again in a close-up of the infant's
+   elbow (:func:`hand_search_box`): infant hands are small in the frame and the hand model's
+   palm detector misses many of them, most of all when a hand lies on the chest, where the
+   pose model also loses the wrist. A hand found there is the infant's ``side`` hand when its
+   wrist lies within ``HAND_REACH_SCALES`` of that elbow and is not the other side's hand
+   (:func:`pick_crop_hand`).
 """
 
 from __future__ import annotations
@@ -35,6 +41,14 @@ frame is the same hand."""
 AMBIGUITY_RATIO = 0.6
 """A hand is attributed by distance only when it is at most this fraction of its distance
 to the other wrist away from the chosen wrist."""
+
+
+HAND_SEARCH_SCALES = 1.5
+"""Half the side of the square searched for a missed hand, centred on the elbow, in body
+scales (:func:`body_scale_px`): an infant's forearm and hand are about one shoulder width."""
+HAND_REACH_SCALES = 1.2
+"""A hand found in the close-up is the elbow's own only if its wrist is within this many body
+scales of the elbow (a forearm is about 0.6-0.7 of the shoulder width)."""
 
 
 def torso_size_px(pose_xy: np.ndarray) -> float:
@@ -151,3 +165,63 @@ def attribute_hands(
         if side not in chosen and h not in chosen.values():
             chosen[side] = h
     return chosen
+
+
+def hand_search_box(
+    infant_pose_xy: np.ndarray, side: str, frame_height: int, frame_width: int
+) -> tuple[int, int, int, int] | None:
+    """Square ``(x0, y0, x1, y1)`` (pixels, end exclusive) around the ``side`` elbow in which
+    to look for a hand the full-frame hand model missed, clipped to the frame.
+
+    None when the elbow or the body scale is unknown or the box falls outside the frame.
+    """
+    elbow = infant_pose_xy[_I[f"{side}_elbow"]]
+    scale = body_scale_px(infant_pose_xy)
+    if not (np.all(np.isfinite(elbow)) and np.isfinite(scale) and scale > 0):
+        return None
+    half = HAND_SEARCH_SCALES * scale
+    x0, y0 = max(int(elbow[0] - half), 0), max(int(elbow[1] - half), 0)
+    x1, y1 = min(int(elbow[0] + half), frame_width), min(int(elbow[1] + half), frame_height)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    return x0, y0, x1, y1
+
+
+def pick_crop_hand(
+    infant_pose_xy: np.ndarray,
+    side: str,
+    hand_wrists_xy: list[np.ndarray],
+    other_hand_xy: np.ndarray | None,
+) -> int | None:
+    """Which hand found in the ``side`` elbow's close-up is the infant's ``side`` hand.
+
+    Parameters
+    ----------
+    infant_pose_xy
+        (33, 2) infant pose landmarks in pixels.
+    hand_wrists_xy
+        (2,) wrist of every hand found in the close-up, pixels of the frame.
+    other_hand_xy
+        Wrist (pixels) of the infant's other hand in this frame, if it has one.
+
+    Returns
+    -------
+    The index of the hand whose wrist is within ``HAND_REACH_SCALES`` of the elbow and not
+    within ``CONTINUITY_SCALES`` of the other hand, nearest to the pose wrist (or the elbow
+    when the pose wrist is unknown); None when no hand qualifies.
+    """
+    scale = body_scale_px(infant_pose_xy)
+    elbow = infant_pose_xy[_I[f"{side}_elbow"]]
+    wrist = infant_pose_xy[_I[f"{side}_wrist"]]
+    anchor = wrist if np.all(np.isfinite(wrist)) else elbow
+    best, best_dist = None, np.inf
+    for h, hand_wrist in enumerate(hand_wrists_xy):
+        if np.linalg.norm(hand_wrist - elbow) > HAND_REACH_SCALES * scale:
+            continue
+        if other_hand_xy is not None and (
+                np.linalg.norm(hand_wrist - other_hand_xy) <= CONTINUITY_SCALES * scale):
+            continue
+        dist = float(np.linalg.norm(hand_wrist - anchor))
+        if dist < best_dist:
+            best, best_dist = h, dist
+    return best

@@ -84,3 +84,45 @@ def test_a_tracked_hand_keeps_its_side_while_crossing():
     hand = np.array([218.0, 200.0])  # nearer the left wrist, but continues the right hand
     owned = attribute_hands(infant, [hand], max_dist=0.6, previous={"right": hand - 3})
     assert owned == {"right": 0}
+
+
+# --- rule 3: a hand missed in the full frame, looked for in a close-up of the elbow ------
+
+
+def with_elbows(xy: np.ndarray) -> np.ndarray:
+    """Elbows halfway between each shoulder and wrist of a :func:`person`."""
+    xy = xy.copy()
+    for side in ("left", "right"):
+        xy[IDX[f"{side}_elbow"]] = (xy[IDX[f"{side}_shoulder"]] + xy[IDX[f"{side}_wrist"]]) / 2
+    return xy
+
+
+def test_search_box_is_centred_on_the_elbow_and_clipped_to_the_frame():
+    from motorobs.pose.infant import HAND_SEARCH_SCALES, hand_search_box
+
+    infant = with_elbows(person((100, 100), 40))   # body scale = 40 px (shoulder width)
+    elbow = infant[IDX["right_elbow"]]             # (70, 100)
+    half = HAND_SEARCH_SCALES * 40
+    assert hand_search_box(infant, "right", 480, 640) == (
+        int(elbow[0] - half), int(elbow[1] - half), int(elbow[0] + half), int(elbow[1] + half))
+    x0, y0, x1, y1 = hand_search_box(infant, "right", 480, 80)  # a narrow frame clips x1
+    assert x1 == 80 and x0 == int(elbow[0] - half)
+    infant[IDX["left_elbow"]] = np.nan
+    assert hand_search_box(infant, "left", 480, 640) is None
+
+
+def test_crop_hand_must_be_within_reach_of_the_elbow_and_not_the_other_hand():
+    from motorobs.pose.infant import pick_crop_hand
+
+    infant = with_elbows(person((100, 100), 40))
+    elbow, wrist = infant[IDX["right_elbow"]], infant[IDX["right_wrist"]]
+    # The pose wrist is lost on the chest, the true hand lies across the body midline.
+    on_chest = np.array([105.0, 95.0])        # 35 px = 0.9 body scales from the elbow
+    too_far = elbow + np.array([0.0, 60.0])   # 1.5 body scales: not this forearm's hand
+    assert pick_crop_hand(infant, "right", [too_far, on_chest], None) == 1
+    assert pick_crop_hand(infant, "right", [too_far], None) is None
+    # The left hand was already found right there: it is not taken twice.
+    assert pick_crop_hand(infant, "right", [on_chest], on_chest + 5.0) is None
+    # Two candidates within reach: the one nearer the pose wrist.
+    near_wrist = wrist + np.array([3.0, 0.0])
+    assert pick_crop_hand(infant, "right", [on_chest, near_wrist], None) == 1
