@@ -100,8 +100,8 @@ class _SelectionLog:
             )
         if self.crop_hands:
             notes.append(
-                f"{self.crop_hands} of the infant's hands were found only in a close-up of the "
-                "elbow (the full-frame hand model missed them)."
+                f"{self.crop_hands} time(s), a hand of the baby was found only by looking "
+                "again closely around the elbow (it is small in the picture)."
             )
         if self.adult_hands:
             notes.append(
