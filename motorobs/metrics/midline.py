@@ -79,7 +79,8 @@ LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "nose",
 
 @dataclass(frozen=True)
 class Crossing:
-    """One midline crossing: frame indices (inclusive) spent beyond the margin."""
+    """One midline crossing: frame indices (inclusive) from the hand leaving its own side of
+    the midline to the frame before it is back there."""
 
     first: int
     last: int
@@ -105,17 +106,21 @@ def detect_crossings(
 
     Returns
     -------
-    Crossings in time order. A crossing starts when a hand last seen on its own side
-    (offset > 0) goes beyond the margin; it ends when the hand is back on its own side
-    (offset > 0) and stays there for ``min_duration_s`` too, so wobbling around the margin
-    on the far side, or a dip back over the midline shorter than the minimum duration, is
-    one crossing (both sides need the same dwell; this stops landmark jitter at the
-    midline from splitting a crossing). A hand already on the far side when first seen is
-    not counted.
+    Crossings in time order. A crossing is counted when a hand last seen on its own side
+    (offset > 0) goes beyond the margin and stays beyond it for ``min_duration_s``. Its
+    frames run from the first frame after the hand was last seen on its own side (the
+    frames where it was over the midline but not yet beyond the margin, or unseen, belong
+    to the crossing) to the last frame before it is back on its own side (offset > 0).
+    The return must last ``min_duration_s`` too, so wobbling around the margin on the far
+    side, or a dip back over the midline shorter than the minimum duration, is one
+    crossing (both sides need the same dwell; this stops landmark jitter at the midline
+    from splitting a crossing). A hand already on the far side when first seen is not
+    counted.
     """
     crossings: list[Crossing] = []
     state = "unknown"
     start = 0
+    last_own = -1  # last frame seen on the own side
     back_since: int | None = None  # first frame of the current stay back on the own side
     back_frames = 0
     dwell_frames = max(1, int(np.ceil(min_duration_s / dt_s - 1e-9)))
@@ -125,9 +130,9 @@ def detect_crossings(
         beyond = segment < -margin
         longest = max((b - a for a, b in runs(beyond)), default=0)
         if longest * dt_s >= min_duration_s - 1e-9:
-            idx = np.flatnonzero(beyond) + start
-            crossings.append(Crossing(int(idx[0]), int(idx[-1]),
-                                      float(-np.nanmin(segment))))
+            seen = np.flatnonzero(np.isfinite(segment)) + start
+            crossings.append(Crossing(start, int(seen[-1]) if end == len(own_side_offset)
+                                      else end - 1, float(-np.nanmin(segment))))
 
     for t, offset in enumerate(own_side_offset):
         if np.isnan(offset):
@@ -138,14 +143,14 @@ def detect_crossings(
                 back_frames += 1
                 if back_frames >= dwell_frames:
                     close(back_since)
-                    state, back_since, back_frames = "own", None, 0
+                    state, back_since, back_frames, last_own = "own", None, 0, t
             else:
                 back_since, back_frames = None, 0
         elif offset > 0:
-            state = "own"
+            state, last_own = "own", t
         elif offset < -margin:
             if state == "own":
-                start = t
+                start = last_own + 1
                 state = "crossed"
             else:
                 state = "far"
@@ -180,7 +185,7 @@ def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:
     postures=POSTURES,
     views=("top",),
     per_side=True,
-    version="2",
+    version="3",
 )
 def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Midline crossings per hand (see docs/metrics.md)."""

@@ -28,9 +28,9 @@ def crossing_trajectory() -> np.ndarray:
     return REST + sum(moves)
 
 
-def expected_start_times(margin: float) -> list[float]:
-    """When the wrist's lateral coordinate first exceeds +margin (analytically)."""
-    fraction = (margin - REST[0]) / (TARGET[0] - REST[0])
+def expected_start_times() -> list[float]:
+    """When the wrist's lateral coordinate first passes the midline (analytically)."""
+    fraction = (0.0 - REST[0]) / (TARGET[0] - REST[0])
     tau = brentq(lambda x: min_jerk(np.array([x]))[0] - fraction, 0.0, 1.0)
     return [t0 + tau * OUT_S for t0 in STARTS]
 
@@ -56,7 +56,7 @@ def test_two_crossings_counted_with_start_times_within_one_frame(rotation_deg, m
     assert value(out, "midline_crossings_per_min", hand).value == pytest.approx(2 / (N / FPS / 60))
     events = [e for e in out.events if e.type == "midline_crossing"]
     assert [e.side for e in events] == [hand, hand]
-    for event, start in zip(events, expected_start_times(CONFIG.midline_margin), strict=True):
+    for event, start in zip(events, expected_start_times(), strict=True):
         assert abs(event.start_s - start) <= 1 / FPS
         assert event.details["max_contralateral_bu"] == pytest.approx(0.6, abs=0.02)
 
@@ -117,6 +117,22 @@ def test_detect_crossings_requires_start_on_own_side_and_minimum_duration():
     found = detect_crossings(offset, dt, margin=0.1, min_duration_s=0.3)
     assert [(c.first, c.last) for c in found] == [(2, 4), (12, 14)]
     assert detect_crossings(np.array([-0.5, -0.5, -0.5, 0.5]), dt, 0.1, 0.1) == []
+
+
+def test_a_crossing_runs_from_leaving_the_own_side_to_coming_back():
+    dt = 0.1
+    # over the midline but within the margin (frame 2), unseen (3), beyond (4-6), within
+    # the margin on the way back (7), home (8-10)
+    offset = np.array([0.5, 0.05, -0.05, np.nan, -0.3, -0.3, -0.3, -0.05, 0.5, 0.5, 0.5])
+    found = detect_crossings(offset, dt, margin=0.1, min_duration_s=0.3)
+    assert [(c.first, c.last) for c in found] == [(2, 7)]
+    assert found[0].max_contralateral_bu == pytest.approx(0.3)
+
+
+def test_a_crossing_still_open_at_the_end_stops_at_the_last_frame_seen():
+    offset = np.array([0.5, -0.3, -0.3, -0.3, -0.3, np.nan])
+    found = detect_crossings(offset, 0.1, margin=0.1, min_duration_s=0.3)
+    assert [(c.first, c.last) for c in found] == [(1, 4)]
 
 
 def test_a_short_dip_back_over_the_midline_does_not_split_a_crossing():
