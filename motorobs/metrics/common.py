@@ -17,11 +17,12 @@ from collections.abc import Callable
 import numpy as np
 
 from motorobs.config import MetricsConfig
-from motorobs.metrics.base import MetricValue
+from motorobs.metrics.base import MetricOutput, MetricValue
 from motorobs.signals import BodySignals
 from motorobs.signals.cleaning import valid_runs
 
 Outputs = dict[str, tuple[str, str]]
+SIDES: tuple[str, str] = ("left", "right")
 
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -55,6 +56,46 @@ def far_side_reason(signals: BodySignals, side: str, limb: str = "hand") -> str 
                 "of the body from this side-on camera, hidden and only guessed by the pose "
                 "model")
     return None
+
+
+def each_side(
+    outputs: Outputs,
+    measure: Callable[[str], MetricOutput],
+    *,
+    problem: tuple[str, str] | None = None,
+    far_side_of: BodySignals | None = None,
+    limb: str = "hand",
+) -> MetricOutput:
+    """The output of a per-hand metric: ``measure(side)`` for the left, then the right hand.
+
+    Parameters
+    ----------
+    outputs
+        The metric's outputs, for the value-less results.
+    measure
+        Measures one hand ("left" or "right") and returns its values, events and traces.
+    problem
+        ``(status, reason)`` that makes the metric unavailable for both hands: nothing is
+        measured.
+    far_side_of
+        The clip's signals, to give ``insufficient_data`` (with :func:`far_side_reason`)
+        instead of measuring a hand that was on the far side of the body from a side-on
+        camera in every frame; None to measure both hands always.
+    limb
+        What is measured on each side, for that reason ("hand", "limbs").
+    """
+    if problem:
+        return MetricOutput(values=unavailable(outputs, *problem, sides=SIDES))
+    out = MetricOutput()
+    for side in SIDES:
+        hidden = far_side_reason(far_side_of, side, limb) if far_side_of is not None else None
+        part = (MetricOutput(values=unavailable(outputs, "insufficient_data", hidden,
+                                                sides=(side,)))
+                if hidden else measure(side))
+        out.values += part.values
+        out.events += part.events
+        out.traces += part.traces
+    return out
 
 
 def view_problem(signals: BodySignals, needed: str, reason_if_other: str) -> tuple[str, str] | None:

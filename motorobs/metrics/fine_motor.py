@@ -17,10 +17,9 @@ import numpy as np
 
 from motorobs.config import MetricsConfig
 from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
-from motorobs.metrics.common import far_side_reason, gated_values, unavailable
+from motorobs.metrics.common import SIDES, each_side, gated_values
 from motorobs.signals import BodySignals
 
-SIDES = ("left", "right")
 FINGERTIPS = ("thumb_tip", "index_finger_tip", "middle_finger_tip", "ring_finger_tip",
               "pinky_tip")
 HAND_POINTS = ("wrist", "middle_finger_mcp", *FINGERTIPS)
@@ -147,16 +146,11 @@ def _with_hint(values: list[MetricValue]) -> list[MetricValue]:
 def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Hand aperture and grasps per hand, one ``grasp`` event per grasp (docs/metrics.md)."""
     relevant = signals.posture != "unknown"
+    problem = None
     if not relevant.any():
-        reason = "the infant's body was not found in any frame"
-        return MetricOutput(values=unavailable(OUTPUTS, "insufficient_data", reason,
-                                               sides=SIDES))
-    out = MetricOutput()
-    for side in SIDES:
-        hidden = far_side_reason(signals, side)
-        if hidden:
-            out.values += unavailable(OUTPUTS, "insufficient_data", hidden, sides=(side,))
-            continue
+        problem = ("insufficient_data", "the infant's body was not found in any frame")
+
+    def measure(side: str) -> MetricOutput:
         seen = relevant & ~signals.far_side_frames(side)
         aperture = aperture_series(signals, side)
         usable = seen & np.isfinite(aperture)
@@ -165,8 +159,7 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                               config.hand_closed_aperture, config.grasp_min_duration_s)
         minutes = usable.sum() * signals.dt_s / 60.0
 
-        def compute(aperture: np.ndarray = aperture, found: list[Grasp] = found,
-                    minutes: float = minutes) -> dict[str, float]:
+        def compute() -> dict[str, float]:
             low, mid, high = np.nanpercentile(aperture, [5, 50, 95])
             return {"hand_aperture_median": mid, "hand_aperture_range": high - low,
                     "grasp_count": len(found), "grasps_per_min": len(found) / minutes}
@@ -176,7 +169,7 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             config=config, needs=f"the {side} hand's fingers (MediaPipe hand model)",
             where="time the infant was tracked", side=side,
         ))
-        out.values += values
+        out = MetricOutput(values=values)
         if values[0].status == "ok":
             t = signals.time_s
             out.events += [
@@ -194,4 +187,6 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             event_types=("grasp",),
             reference_lines=(config.hand_closed_aperture, config.hand_open_aperture),
         ))
-    return out
+        return out
+
+    return each_side(OUTPUTS, measure, problem=problem, far_side_of=signals)

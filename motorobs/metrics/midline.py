@@ -13,14 +13,13 @@ import numpy as np
 
 from motorobs.config import MetricsConfig
 from motorobs.metrics.base import Event, MetricOutput, Trace, register_metric
-from motorobs.metrics.common import gated_values, runs, unavailable, view_problem
+from motorobs.metrics.common import each_side, gated_values, runs, unavailable, view_problem
 from motorobs.signals import BodySignals
 from motorobs.signals.bouts import find_bouts, longest_bout_s
 
 POSTURES = ("supine", "sitting")
 SIDE_VIEW_REASON = "the body midline cannot be seen from the side"
 NOT_LYING_REASON = "the infant was never supine or sitting (midline metrics need one of these)"
-SIDES = ("left", "right")
 
 CROSSING_OUTPUTS = {
     "midline_crossings": (
@@ -189,21 +188,18 @@ def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:
 )
 def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Midline crossings per hand (see docs/metrics.md)."""
-    problem = _applicability(signals)
-    if problem:
-        return MetricOutput(values=unavailable(CROSSING_OUTPUTS, *problem, sides=SIDES))
     relevant = relevant_frames(signals)
-    out = MetricOutput()
-    for side in SIDES:
+
+    def measure(side: str) -> MetricOutput:
         lateral = hand_lateral_bu(signals, side)
         usable = relevant & np.isfinite(lateral)
         own = np.where(usable, lateral if side == "left" else -lateral, np.nan)
         found = detect_crossings(own, signals.dt_s, config.midline_margin,
                                  config.midline_min_duration_s)
         minutes = usable.sum() * signals.dt_s / 60.0
-        out.values += gated_values(
+        out = MetricOutput(values=gated_values(
             CROSSING_OUTPUTS,
-            lambda found=found, minutes=minutes, own=own: {
+            lambda: {
                 "midline_crossings": len(found),
                 "midline_crossings_per_min": len(found) / minutes,
                 "midline_max_contralateral_bu": max(0.0, float(-np.nanmin(own))),
@@ -213,9 +209,9 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
             relevant=relevant, usable=usable, signals=signals, config=config,
             needs=f"the {side} hand and the body midline", where="supine or sitting time",
             side=side,
-        )
-        if out.values[-1].status == "ok":
-            out.events += [
+        ))
+        if out.values[0].status == "ok":
+            out.events = [
                 Event("midline_crossing", side, float(signals.time_s[c.first]),
                       float(signals.time_s[c.last]),
                       {"max_contralateral_bu": round(c.max_contralateral_bu, 3)})
@@ -230,8 +226,9 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
             event_types=("midline_crossing",),
             reference_lines=(-config.midline_margin, config.midline_margin),
         ))
-    return out
+        return out
 
+    return each_side(CROSSING_OUTPUTS, measure, problem=_applicability(signals))
 
 @register_metric(
     "hands_together",
@@ -309,12 +306,9 @@ def hand_to_mouth_distance_bu(signals: BodySignals, side: str) -> np.ndarray:
 )
 def hand_to_mouth(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Hand-to-mouth bouts per hand, with ``hand_to_mouth`` events (see docs/metrics.md)."""
-    problem = _applicability(signals)
-    if problem:
-        return MetricOutput(values=unavailable(MOUTH_OUTPUTS, *problem, sides=SIDES))
     relevant = relevant_frames(signals)
-    out = MetricOutput()
-    for side in SIDES:
+
+    def measure(side: str) -> MetricOutput:
         distance = hand_to_mouth_distance_bu(signals, side)
         usable = relevant & np.isfinite(distance)
         with np.errstate(invalid="ignore"):
@@ -322,17 +316,17 @@ def hand_to_mouth(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         bouts = find_bouts(near, signals.dt_s, config.hand_to_mouth_min_duration_s,
                            config.bout_merge_gap_s)
         in_bouts = sum(last - first + 1 for first, last in bouts)
-        out.values += gated_values(
+        out = MetricOutput(values=gated_values(
             MOUTH_OUTPUTS,
-            lambda bouts=bouts, in_bouts=in_bouts, usable=usable: {
+            lambda: {
                 "hand_to_mouth_bouts": len(bouts),
                 "hand_to_mouth_pct": 100.0 * in_bouts / usable.sum(),
             },
             relevant=relevant, usable=usable, signals=signals, config=config,
             needs=f"the {side} hand and the mouth", where="supine or sitting time", side=side,
-        )
-        if out.values[-1].status == "ok":
-            out.events += [
+        ))
+        if out.values[0].status == "ok":
+            out.events = [
                 Event("hand_to_mouth", side, float(signals.time_s[first]),
                       float(signals.time_s[last]),
                       {"min_distance_bu": round(float(np.nanmin(distance[first:last + 1])), 3)})
@@ -346,4 +340,6 @@ def hand_to_mouth(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             event_types=("hand_to_mouth",),
             reference_lines=(config.hand_to_mouth_distance,),
         ))
-    return out
+        return out
+
+    return each_side(MOUTH_OUTPUTS, measure, problem=_applicability(signals))

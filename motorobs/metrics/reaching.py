@@ -18,13 +18,12 @@ import numpy as np
 
 from motorobs.config import MetricsConfig
 from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
-from motorobs.metrics.common import far_side_reason, gated_values, runs, unavailable
+from motorobs.metrics.common import each_side, gated_values, runs, unavailable
 from motorobs.metrics.kinematics import movement_unit_peaks, sparc, straightness_index
 from motorobs.metrics.midline import POSTURES as MIDLINE_POSTURES
 from motorobs.metrics.midline import detect_crossings, hand_lateral_bu
 from motorobs.signals import BodySignals
 
-SIDES = ("left", "right")
 REACH_OUTPUTS = {
     "reach_count": (
         "count",
@@ -320,16 +319,12 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """
     outputs = {**REACH_OUTPUTS, **REACH_QUALITY_OUTPUTS}
     relevant = signals.posture != "unknown"
+    problem = None
     if not relevant.any():
-        reason = "the infant's posture could not be determined in any frame"
-        return MetricOutput(values=unavailable(outputs, "insufficient_data", reason,
-                                               sides=SIDES))
-    out = MetricOutput()
-    for side in SIDES:
-        hidden = far_side_reason(signals, side)
-        if hidden:
-            out.values += unavailable(outputs, "insufficient_data", hidden, sides=(side,))
-            continue
+        problem = ("insufficient_data",
+                   "the infant's posture could not be determined in any frame")
+
+    def measure(side: str) -> MetricOutput:
         hand, shoulder = signals.hand(side), f"{side}_shoulder"
         relative = (signals.point_px(hand) - signals.point_px(shoulder)) / signals.body_unit_px
         speed = signals.relative_speed_bu_s(hand, shoulder)
@@ -341,9 +336,7 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         minutes = usable.sum() * signals.dt_s / 60.0
         counted = gated_values(
             REACH_OUTPUTS,
-            lambda found=found, minutes=minutes: {
-                "reach_count": len(found), "reaches_per_min": len(found) / minutes,
-            },
+            lambda: {"reach_count": len(found), "reaches_per_min": len(found) / minutes},
             relevant=seen, usable=usable, signals=signals, config=config,
             needs=f"the {side} hand and shoulder", where="time with a known posture",
             side=side,
@@ -351,7 +344,7 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         ok = counted[0].status == "ok"
         kinematics = [reach_kinematics(relative, speed, r, signals.rate_hz, config)
                       for r in found] if ok else []
-        out.values += counted + _quality_values(counted, kinematics, side)
+        out = MetricOutput(values=counted + _quality_values(counted, kinematics, side))
         if ok:
             t = signals.time_s
             out.events += [
@@ -379,4 +372,6 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             event_types=("reach",),
             reference_lines=(config.reach_min_speed,),
         ))
-    return out
+        return out
+
+    return each_side(outputs, measure, problem=problem, far_side_of=signals)

@@ -13,11 +13,10 @@ import numpy as np
 
 from motorobs.config import MetricsConfig
 from motorobs.metrics.base import MetricOutput, MetricValue, Trace, register_metric
-from motorobs.metrics.common import far_side_reason, gated_values, unavailable, view_problem
+from motorobs.metrics.common import SIDES, each_side, gated_values, unavailable, view_problem
 from motorobs.metrics.kinematics import lagged_cross_correlation, symmetry_index
 from motorobs.signals import BodySignals
 
-SIDES = ("left", "right")
 POSTURES = ("supine",)
 NOT_SUPINE_REASON = (
     "whole-body movement is measured lying on the back (supine), where the limbs move "
@@ -123,15 +122,10 @@ def _finite_or_insufficient(values: list[MetricValue], reason: str) -> list[Metr
 def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Quantity of movement and time in motion of each arm and leg (see docs/metrics.md)."""
     relevant = np.isin(signals.posture, POSTURES)
-    if not relevant.any():
-        return MetricOutput(values=unavailable(MOVEMENT_OUTPUTS, "not_applicable",
-                                               NOT_SUPINE_REASON, sides=SIDES))
-    out = MetricOutput()
-    for side in SIDES:
-        hidden = far_side_reason(signals, side, "limbs")
-        if hidden:
-            out.values += unavailable(MOVEMENT_OUTPUTS, "insufficient_data", hidden, (side,))
-            continue
+    problem = None if relevant.any() else ("not_applicable", NOT_SUPINE_REASON)
+
+    def measure(side: str) -> MetricOutput:
+        out = MetricOutput()
         seen = relevant & ~signals.far_side_frames(side)
         for limb in LIMBS:
             speed = limb_speed_bu_s(signals, limb, side)
@@ -158,6 +152,10 @@ def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                     values=np.where(usable, speed, np.nan),
                     reference_lines=(config.limb_motion_speed,),
                 ))
+        return out
+
+    out = each_side(MOVEMENT_OUTPUTS, measure, problem=problem, far_side_of=signals,
+                    limb="limbs")
     order = {name: i for i, name in enumerate(MOVEMENT_OUTPUTS)}
     out.values.sort(key=lambda v: (SIDES.index(v.side), order[v.name]))
     return out
