@@ -5,7 +5,6 @@ usage (from tools/render/, in an environment set up as in README.md):
 DIR defaults to validation_clips/ at the repository root.
 """
 
-import argparse
 import os
 import sys
 import time
@@ -275,8 +274,16 @@ def prone_pose(arms, cmd, turn, f0, B, wiggle):
     return P
 
 
-def rigid(T, P):
-    return P @ T[:3, :3].T + T[:3, 3]
+def head_axis_elevation_deg(bone_poses, rest_bone_poses, body_rotation):
+    """Per frame, the elevation (deg) above the floor plane of the head's long axis (neck ->
+    crown): the head bone's rest-pose up axis (+z of the anny body frame) turned by the head
+    bone's rotation, then by body_rotation (3x3, anny body frame -> world).
+
+    bone_poses (B, J, 4, 4) and rest_bone_poses (1, J, 4, 4): run_model's output. Returns (B,).
+    """
+    hi = RL.model()["labels"].index("head")
+    Rh = bone_poses[:, hi, :3, :3] @ rest_bone_poses[0, hi, :3, :3].T
+    return RL.elevation_deg((body_rotation @ (Rh @ np.array([0, 0, 1.0]))[..., None])[..., 0])
 
 
 def place_body(arms, phen, rest_el_min=-8.0):
@@ -327,10 +334,8 @@ def place_body(arms, phen, rest_el_min=-8.0):
     zero = dict(elbow=np.zeros(nb), knee=np.zeros(nb))
     vv, bp, rbp = RL.run_model(prone_pose(arms, 0, 0, cands, nb, zero), phen, nb)
     headm = RL.bone_weight(["head", "eye.L", "eye.R", "neck03"]) > 0.5
-    hz = np.array([rigid(T, vv[i][headm])[:, 2].min() for i in range(nb)])
-    hi = RL.model()["labels"].index("head")
-    Rh = bp[:, hi, :3, :3] @ rbp[0, hi, :3, :3].T
-    hel = RL.elevation_deg((Rw @ (Rh @ np.array([0, 0, 1.0]))[..., None])[..., 0])
+    hz = np.array([RL.rigid(T, vv[i][headm])[:, 2].min() for i in range(nb)])
+    hel = head_axis_elevation_deg(bp, rbp, Rw)
     # rest: head lowered until it touches the mat, but the head axis no lower than rest_el_min
     # (on forearms it then rests on the hands/forearms rather than the mat)
     ok = np.where((hz <= 0.004) | (hel <= rest_el_min))[0]
@@ -358,7 +363,7 @@ def render_clip(cfg, outdir, nframes=RL.NF, check_dir=None):
     clip = f"{name}_prone_lift__side"
     seed = int(name[1:])
     rng = np.random.default_rng(1000 + seed)
-    t_start = time.time()
+    started_at = time.time()
     rest_el_min = float(rng.uniform(-8, -2))
     T, f0, alpha, _ = place_body(arms, phen, rest_el_min)
     cmd, segs = lift_profile(n_lifts, peak, rng)
@@ -377,95 +382,50 @@ def render_clip(cfg, outdir, nframes=RL.NF, check_dir=None):
         knee=10 * np.sin(2 * np.pi * tt / rng.uniform(2, 3.5) + rng.uniform(0, 6)),
     )
     v, bp, rbp = RL.run_model(prone_pose(arms, cmd, turn, f0, B, wiggle), phen, B)
-    Vw = rigid(T, v)
-    M = RL.model()
-    kp3d = np.einsum("kv,bvd->bkd", M["kpw"], Vw)
-    labels = M["labels"]
-    jidx = [labels.index(j[1]) for j in RL.JOINTS]
-    j3d = rigid(T, bp[:, jidx][:, :, :3, 3])
-    hi = labels.index("head")
-    Rh = bp[:, hi, :3, :3] @ rbp[0, hi, :3, :3].T
-    head_axis = (T[:3, :3] @ (Rh @ np.array([0, 0, 1.0]))[..., None])[..., 0]
-    head_el = RL.elevation_deg(head_axis)
-    ki = {n: i for i, n in enumerate(M["kp_names"])}
+    Vw, kp3d, j3d = RL.body_in_world(T, v, bp)
+    head_el = head_axis_elevation_deg(bp, rbp, T[:3, :3])
+    ki = RL.keypoint_index()
     es = 0.5 * (kp3d[:, ki["left_ear"]] + kp3d[:, ki["right_ear"]]) - 0.5 * (
         kp3d[:, ki["left_shoulder"]] + kp3d[:, ki["right_shoulder"]]
     )
     es_el = RL.elevation_deg(es)
     # camera
     f = float(rng.uniform(500, 580))
-    K = np.array([[f, 0, RL.W / 2], [0, f, RL.H / 2], [0, 0, 1.0]])
+    K = RL.intrinsics(f)
     s = 1 if side == "left" else -1
     az, el = np.radians(cam_az), np.radians(cam_el)
     hdir = np.array([np.sin(az), s * np.cos(az), 0.0])
     cdir = np.cos(el) * hdir + np.array([0, 0, np.sin(el)])
-    target = np.array([0.0, 0.0, 0.09])
-    d = 1.0
-    allv = Vw[::8].reshape(-1, 3)[::5]
-    for _ in range(4):
-        cam = RL.look_at(target + d * cdir, target)
-        u, vv_, _ = RL.project(allv, K, cam)
-        width = np.percentile(u, 99.9) - np.percentile(u, 0.1)
-        uc = 0.5 * (np.percentile(u, 99.9) + np.percentile(u, 0.1))
-        vc = 0.5 * (np.percentile(vv_, 99.9) + np.percentile(vv_, 0.1))
-        d *= width / (fill * RL.W)
-        target = (
-            target
-            + cam[:3, 0] * (uc - RL.W / 2) * d / f
-            - cam[:3, 1] * (vc - RL.H * 0.55) * d / f * 0.5
-        )
-    cam = RL.look_at(target + d * cdir, target)
+    # body width fills `fill` of the image width; its vertical centre goes to 55 % of the height
+    cam, _, d = RL.frame_camera(
+        Vw, K, cdir, np.array([0.0, 0.0, 0.09]), fill, fill_axis="width", vertical_centre=0.55
+    )
     # appearance
-    light = dict(
-        key_az=float(rng.uniform(0, 360)),
-        key_el=float(rng.uniform(40, 75)),
-        key=float(rng.uniform(1.8, 2.6)),
-        fill=float(rng.uniform(0.4, 0.7)),
-        ambient=float(rng.uniform(0.22, 0.32)),
-        cam_fill=float(rng.uniform(0.15, 0.35)),
-    )
-    groups = RL.face_groups(
-        RL.SKIN_TONES[skin],
-        RL.ONESIE_COLOURS[onesie],
-        sleeves="short" if seed % 3 else "long",
-        legs="short" if seed % 2 else "long",
-    )
-    fimg = RL.floor_texture(floor_kind, floor_base, seed=seed)
-    rnd = RL.Renderer(
+    sleeves = "short" if seed % 3 else "long"
+    legs = "short" if seed % 2 else "long"
+    renderer, light = RL.renderer_with_random_appearance(
+        rng,
         K,
         cam,
-        fimg,
-        floor_repeat=int(rng.integers(2, 5)),
-        light=light,
-        wall_colour=tuple(rng.uniform(0.82, 0.95, 3)),
+        skin=skin,
+        onesie=onesie,
+        sleeves=sleeves,
+        legs=legs,
+        floor_kind=floor_kind,
+        floor_base=floor_base,
+        floor_seed=seed,
     )
-    rnd.set_groups(groups)
-    writer = RL.VideoWriter(os.path.join(outdir, clip + ".mp4"))
-    kp2d, j2d = [], []
-    for t in range(B):
-        col, depth = rnd.render(Vw[t].astype(np.float32), M["faces"])
-        writer.write(col)
-        u, vv_, dd = RL.project(kp3d[t], K, cam)
-        vis = RL.visibility(u, vv_, dd, depth)
-        kp2d.append(np.stack([u, vv_, vis], 1))
-        ju, jv, _ = RL.project(j3d[t], K, cam)
-        j2d.append(np.stack([ju, jv], 1))
-        if check_dir is not None and t in (0, int(np.argmax(cmd))):
-            np.save(os.path.join(check_dir, f"{clip}_f{t}.npy"), col)
-    writer.close()
-    rnd.close()
+    check_frames = (0, int(np.argmax(cmd))) if check_dir is not None else ()
+    kp2d, j2d, raw_frames = RL.render_frames(
+        renderer, os.path.join(outdir, clip + ".mp4"), Vw, kp3d, j3d, K, cam, check_frames
+    )
+    for t, frame in raw_frames.items():
+        np.save(os.path.join(check_dir, f"{clip}_f{t}.npy"), frame)
     # events
-    above = cmd > peak / 2
-    lifts = []
-    t = 0
-    while t < B:
-        if above[t]:
-            s0 = t
-            while t < B and above[t]:
-                t += 1
-            lifts.append(dict(start_frame=int(s0), end_frame=int(t - 1)))
-        else:
-            t += 1
+    lifts = [
+        dict(start_frame=int(first), end_frame=int(last))
+        for first, last in RL.true_runs(cmd > peak / 2)
+    ]
     render = dict(
         peak_lift_cmd_deg=peak,
         n_lifts=n_lifts,
@@ -482,8 +442,8 @@ def render_clip(cfg, outdir, nframes=RL.NF, check_dir=None):
         skin_rgb=list(RL.SKIN_TONES[skin]),
         onesie_colour=onesie,
         onesie_rgb=list(RL.ONESIE_COLOURS[onesie]),
-        sleeves="short" if seed % 3 else "long",
-        legs="short" if seed % 2 else "long",
+        sleeves=sleeves,
+        legs=legs,
         floor_pattern=floor_kind,
         floor_base_rgb=list(floor_base),
         lighting=light,
@@ -495,12 +455,7 @@ def render_clip(cfg, outdir, nframes=RL.NF, check_dir=None):
         seed=seed,
     )
     events = dict(
-        clip=clip,
-        label="prone_head_lift",
-        posture="prone",
-        view="side",
-        fps=RL.FPS,
-        n_frames=B,
+        **RL.events_header(clip, "prone_head_lift", "prone", "side", B),
         midline_crossings=[],
         reaches=[],
         head_lift_cmd_deg=RL.r2(cmd),
@@ -519,35 +474,21 @@ def render_clip(cfg, outdir, nframes=RL.NF, check_dir=None):
     )
     meta = dict(posture="prone", view="side", phenotype=phen, render=render)
     RL.write_outputs(outdir, clip, meta, K, cam, T, kp2d, kp3d, j2d, events)
-    print(
-        f"{clip}: {time.time() - t_start:.1f}s pitch={alpha:.1f} f0={f0} dist={d:.2f} "
+    RL.print_clip_summary(
+        clip,
+        started_at,
+        f"pitch={alpha:.1f} f0={f0} dist={d:.2f} "
         f"head_el rest={head_el[0]:.1f} peak={head_el.max():.1f} "
         f"es rest={es_el[0]:.1f} peak={es_el.max():.1f}",
-        flush=True,
     )
     return clip
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="", help="comma-separated clip names, e.g. p01,p02")
-    ap.add_argument(
-        "--out",
-        default=str(RL.DEFAULT_OUT),
-        help="output folder (default: validation_clips/ at the repository root)",
+    RL.main(
+        CLIPS,
+        render_clip,
+        __doc__.splitlines()[0],
+        check_option_help="if set, save the raw first and peak-lift frames as .npy into this "
+        "folder",
     )
-    ap.add_argument("--frames", type=int, default=RL.NF, help="frames per clip")
-    ap.add_argument(
-        "--check",
-        default="",
-        help="if set, save the raw first and peak-lift frames as .npy into this folder",
-    )
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    if a.check:
-        os.makedirs(a.check, exist_ok=True)
-    only = set(a.only.split(",")) if a.only else None
-    for cfg in CLIPS:
-        if only and cfg[0] not in only:
-            continue
-        render_clip(cfg, a.out, nframes=a.frames, check_dir=a.check or None)

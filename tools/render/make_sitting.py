@@ -5,7 +5,6 @@ usage (from tools/render/, in an environment set up as in README.md):
 DIR defaults to validation_clips/ at the repository root.
 """
 
-import argparse
 import os
 import sys
 import time
@@ -14,7 +13,6 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import render_lib as RL
-from make_prone import rigid
 
 # name, view, cam azimuth from front (deg, + = towards the infant's left), cam height mode,
 # fill (height), skin, onesie, floor, floor base, phenotype
@@ -124,7 +122,7 @@ def render_clip(cfg, outdir, nframes=RL.NF):
     clip = f"{name}_sitting__{view}"
     seed = 100 + int(name[1:])
     rng = np.random.default_rng(2000 + seed)
-    t0 = time.time()
+    started_at = time.time()
     B = nframes
     tt = np.arange(B) / RL.FPS
     # hip flexion such that the heels and the buttocks both touch the floor
@@ -149,13 +147,8 @@ def render_clip(cfg, outdir, nframes=RL.NF):
     v, bp, rbp = RL.run_model(sitting_pose(B, tt, rng, hip=hip), phen, B)
     T = np.eye(4)
     T[:3, 3] = [0, 0, -v[0, butt, 2].min()]
-    Vw = rigid(T, v)
-    M = RL.model()
-    kp3d = np.einsum("kv,bvd->bkd", M["kpw"], Vw)
-    labels = M["labels"]
-    jidx = [labels.index(j[1]) for j in RL.JOINTS]
-    j3d = rigid(T, bp[:, jidx][:, :, :3, 3])
-    ki = {n: i for i, n in enumerate(M["kp_names"])}
+    Vw, kp3d, j3d = RL.body_in_world(T, v, bp)
+    ki = RL.keypoint_index()
     tr = 0.5 * (kp3d[:, ki["left_shoulder"]] + kp3d[:, ki["right_shoulder"]]) - 0.5 * (
         kp3d[:, ki["left_hip"]] + kp3d[:, ki["right_hip"]]
     )
@@ -164,50 +157,29 @@ def render_clip(cfg, outdir, nframes=RL.NF):
     chest_z = float(0.5 * (kp3d[0, ki["left_shoulder"], 2] + kp3d[0, ki["left_hip"], 2]) + 0.03)
     el = float(rng.uniform(0, 4)) if hmode == "chest" else float(rng.uniform(15, 22))
     f = float(rng.uniform(500, 580))
-    K = np.array([[f, 0, RL.W / 2], [0, f, RL.H / 2], [0, 0, 1.0]])
+    K = RL.intrinsics(f)
     a, e = np.radians(cam_az), np.radians(el)
     cdir = np.array([np.sin(a) * np.cos(e), -np.cos(a) * np.cos(e), np.sin(e)])
-    target = np.array([0.0, 0.0, chest_z])
-    d = 1.0
-    allv = Vw[::8].reshape(-1, 3)[::5]
-    for _ in range(4):
-        cam = RL.look_at(target + d * cdir, target)
-        u, vv_, _ = RL.project(allv, K, cam)
-        hgt = np.percentile(vv_, 99.9) - np.percentile(vv_, 0.1)
-        uc = 0.5 * (np.percentile(u, 99.9) + np.percentile(u, 0.1))
-        d *= hgt / (fill * RL.H)
-        target = target + cam[:3, 0] * (uc - RL.W / 2) * d / f
-    cam = RL.look_at(target + d * cdir, target)
-    light = dict(
-        key_az=float(rng.uniform(0, 360)),
-        key_el=float(rng.uniform(40, 75)),
-        key=float(rng.uniform(1.8, 2.6)),
-        fill=float(rng.uniform(0.4, 0.7)),
-        ambient=float(rng.uniform(0.22, 0.32)),
-        cam_fill=float(rng.uniform(0.15, 0.35)),
+    cam, target, d = RL.frame_camera(
+        Vw, K, cdir, np.array([0.0, 0.0, chest_z]), fill, fill_axis="height"
     )
     sleeves = "long" if seed % 2 else "short"
     legs = "long" if seed % 3 else "short"
-    rnd = RL.Renderer(
+    renderer, light = RL.renderer_with_random_appearance(
+        rng,
         K,
         cam,
-        RL.floor_texture(floor_kind, floor_base, seed=seed),
-        floor_repeat=int(rng.integers(2, 5)),
-        light=light,
-        wall_colour=tuple(rng.uniform(0.82, 0.95, 3)),
+        skin=skin,
+        onesie=onesie,
+        sleeves=sleeves,
+        legs=legs,
+        floor_kind=floor_kind,
+        floor_base=floor_base,
+        floor_seed=seed,
     )
-    rnd.set_groups(RL.face_groups(RL.SKIN_TONES[skin], RL.ONESIE_COLOURS[onesie], sleeves, legs))
-    writer = RL.VideoWriter(os.path.join(outdir, clip + ".mp4"))
-    kp2d, j2d = [], []
-    for t in range(B):
-        col, depth = rnd.render(Vw[t].astype(np.float32), M["faces"])
-        writer.write(col)
-        u, vv_, dd = RL.project(kp3d[t], K, cam)
-        kp2d.append(np.stack([u, vv_, RL.visibility(u, vv_, dd, depth)], 1))
-        ju, jv, _ = RL.project(j3d[t], K, cam)
-        j2d.append(np.stack([ju, jv], 1))
-    writer.close()
-    rnd.close()
+    kp2d, j2d, _ = RL.render_frames(
+        renderer, os.path.join(outdir, clip + ".mp4"), Vw, kp3d, j3d, K, cam
+    )
     render = dict(
         view=view,
         camera_azimuth_from_front_deg=cam_az,
@@ -230,12 +202,7 @@ def render_clip(cfg, outdir, nframes=RL.NF):
         seed=seed,
     )
     events = dict(
-        clip=clip,
-        label="sitting",
-        posture="sitting",
-        view=view,
-        fps=RL.FPS,
-        n_frames=B,
+        **RL.events_header(clip, "sitting", "sitting", view, B),
         trunk_tilt_deg=RL.r2(tilt),
         # No "reaches" or "midline_crossings" keys: the arms wave freely (unscripted), so
         # those events are not annotated, and `motorobs validate` does not score them here.
@@ -246,25 +213,12 @@ def render_clip(cfg, outdir, nframes=RL.NF):
     )
     meta = dict(posture="sitting", view=view, phenotype=phen, render=render)
     RL.write_outputs(outdir, clip, meta, K, cam, T, kp2d, kp3d, j2d, events)
-    print(
-        f"{clip}: {time.time() - t0:.1f}s hip={hip:.1f} dist={d:.2f} el={el:.1f} "
-        f"tilt {tilt.min():.1f}..{tilt.max():.1f}",
-        flush=True,
+    RL.print_clip_summary(
+        clip,
+        started_at,
+        f"hip={hip:.1f} dist={d:.2f} el={el:.1f} tilt {tilt.min():.1f}..{tilt.max():.1f}",
     )
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="", help="comma-separated clip names, e.g. s01,s02")
-    ap.add_argument(
-        "--out",
-        default=str(RL.DEFAULT_OUT),
-        help="output folder (default: validation_clips/ at the repository root)",
-    )
-    ap.add_argument("--frames", type=int, default=RL.NF, help="frames per clip")
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    only = set(a.only.split(",")) if a.only else None
-    for cfg in CLIPS:
-        if not only or cfg[0] in only:
-            render_clip(cfg, a.out, nframes=a.frames)
+    RL.main(CLIPS, render_clip, __doc__.splitlines()[0])

@@ -8,7 +8,6 @@ usage (from tools/render/, in an environment set up as in README.md):
 DIR defaults to validation_clips/ at the repository root.
 """
 
-import argparse
 import os
 import sys
 import time
@@ -17,7 +16,6 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import render_lib as RL
-from make_prone import rigid
 
 # name, reaching hand, camera height (m), camera tilt (deg), skin, onesie, floor, floor base,
 # phenotype
@@ -82,25 +80,12 @@ def supine_pose(B, tt, hand, s, rng):
     return P, turn
 
 
-def segments(mask):
-    out, t = [], 0
-    while t < len(mask):
-        if mask[t]:
-            s0 = t
-            while t < len(mask) and mask[t]:
-                t += 1
-            out.append((s0, t - 1))
-        else:
-            t += 1
-    return out
-
-
 def render_clip(cfg, outdir, nframes=RL.NF):
     name, hand, cam_h, tilt, skin, onesie, floor_kind, floor_base, phen = cfg
     clip = f"{name}_midline_reach__top"
     seed = 200 + int(name[1:])
     rng = np.random.default_rng(3000 + seed)
-    t0 = time.time()
+    started_at = time.time()
     B = nframes
     tt = np.arange(B) / RL.FPS
     # two reaches: onset, peak (arrival), hold_end, offset (back at rest)
@@ -119,48 +104,34 @@ def render_clip(cfg, outdir, nframes=RL.NF):
         -0.5 * (w0[:, 1].max() + w0[:, 1].min()),
         -(v[:, :, :] @ R0.T)[..., 2].min(),
     ]
-    Vw = rigid(T, v)
-    M = RL.model()
-    kp3d = np.einsum("kv,bvd->bkd", M["kpw"], Vw)
-    labels = M["labels"]
-    jidx = [labels.index(j[1]) for j in RL.JOINTS]
-    j3d = rigid(T, bp[:, jidx][:, :, :3, 3])
-    ki = {n: i for i, n in enumerate(M["kp_names"])}
+    Vw, kp3d, j3d = RL.body_in_world(T, v, bp)
+    ki = RL.keypoint_index()
     # camera above, head at the top of the frame
     f = float(rng.uniform(500, 540))
-    K = np.array([[f, 0, RL.W / 2], [0, f, RL.H / 2], [0, 0, 1.0]])
+    K = RL.intrinsics(f)
     ctr = 0.5 * (kp3d[0, ki["left_shoulder"]] + kp3d[0, ki["right_hip"]])
     tl = np.radians(tilt)
     pos = np.array([ctr[0], ctr[1] - cam_h * np.sin(tl), cam_h])
     cam = RL.look_at(pos, np.array([ctr[0], ctr[1], 0.05]), up=(0, 1, 0))
-    light = dict(
-        key_az=float(rng.uniform(0, 360)),
-        key_el=float(rng.uniform(50, 75)),
-        key=float(rng.uniform(1.8, 2.4)),
-        fill=float(rng.uniform(0.4, 0.7)),
-        ambient=float(rng.uniform(0.22, 0.32)),
-        cam_fill=float(rng.uniform(0.15, 0.3)),
-    )
-    rnd = RL.Renderer(
+    renderer, light = RL.renderer_with_random_appearance(
+        rng,
         K,
         cam,
-        RL.floor_texture(floor_kind, floor_base, seed=seed),
-        floor_repeat=int(rng.integers(2, 4)),
-        light=light,
-        wall_colour=tuple(rng.uniform(0.82, 0.95, 3)),
+        skin=skin,
+        onesie=onesie,
+        sleeves="short",
+        legs="short",
+        floor_kind=floor_kind,
+        floor_base=floor_base,
+        floor_seed=seed,
+        key_elevation_deg=(50, 75),
+        key_intensity=(1.8, 2.4),
+        camera_fill_intensity=(0.15, 0.3),
+        floor_repeats=(2, 4),
     )
-    rnd.set_groups(RL.face_groups(RL.SKIN_TONES[skin], RL.ONESIE_COLOURS[onesie], "short", "short"))
-    writer = RL.VideoWriter(os.path.join(outdir, clip + ".mp4"))
-    kp2d, j2d = [], []
-    for t in range(B):
-        col, depth = rnd.render(Vw[t].astype(np.float32), M["faces"])
-        writer.write(col)
-        u, vv_, dd = RL.project(kp3d[t], K, cam)
-        kp2d.append(np.stack([u, vv_, RL.visibility(u, vv_, dd, depth)], 1))
-        ju, jv, _ = RL.project(j3d[t], K, cam)
-        j2d.append(np.stack([ju, jv], 1))
-    writer.close()
-    rnd.close()
+    kp2d, j2d, _ = RL.render_frames(
+        renderer, os.path.join(outdir, clip + ".mp4"), Vw, kp3d, j3d, K, cam
+    )
     kp2d = np.array(kp2d)
     # truth: wrist side of the body's sagittal plane (through the shoulder midpoint, normal = the
     # pelvis-fixed left axis; the pelvis does not move in these clips)
@@ -189,7 +160,7 @@ def render_clip(cfg, outdir, nframes=RL.NF):
     ):
         for hd in ("left", "right"):
             c = -1 if hd == "right" else 1
-            for a, b in segments(sd[hd] * c < 0):
+            for a, b in RL.true_runs(sd[hd] * c < 0):
                 crossings.append(dict(hand=hd, start_frame=int(a), end_frame=int(b), basis=basis))
     target = "left_side_across_midline" if hand == "right" else "right_side_across_midline"
     reaches = []
@@ -224,12 +195,7 @@ def render_clip(cfg, outdir, nframes=RL.NF):
     )
     zeros = [0.0] * B
     events = dict(
-        clip=clip,
-        label=f"midline_reach_{hand}",
-        posture="supine",
-        view="top",
-        fps=RL.FPS,
-        n_frames=B,
+        **RL.events_header(clip, f"midline_reach_{hand}", "supine", "top", B),
         midline_crossings=crossings,
         reaches=reaches,
         head_lift_cmd_deg=zeros,
@@ -245,25 +211,12 @@ def render_clip(cfg, outdir, nframes=RL.NF):
     meta = dict(posture="supine", view="top", phenotype=phen, render=render)
     RL.write_outputs(outdir, clip, meta, K, cam, T, list(kp2d), kp3d, j2d, events)
     summary = [(c["hand"], c["start_frame"], c["end_frame"], c["basis"][:2]) for c in crossings]
-    print(
-        f"{clip}: {time.time() - t0:.1f}s crossings={summary} "
-        f"max cross 3d={render['max_wrist_crossing_3d_m']}",
-        flush=True,
+    RL.print_clip_summary(
+        clip,
+        started_at,
+        f"crossings={summary} max cross 3d={render['max_wrist_crossing_3d_m']}",
     )
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="", help="comma-separated clip names, e.g. m01,m02")
-    ap.add_argument(
-        "--out",
-        default=str(RL.DEFAULT_OUT),
-        help="output folder (default: validation_clips/ at the repository root)",
-    )
-    ap.add_argument("--frames", type=int, default=RL.NF, help="frames per clip")
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    only = set(a.only.split(",")) if a.only else None
-    for cfg in CLIPS:
-        if not only or cfg[0] in only:
-            render_clip(cfg, a.out, nframes=a.frames)
+    RL.main(CLIPS, render_clip, __doc__.splitlines()[0])

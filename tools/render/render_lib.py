@@ -14,8 +14,10 @@ World: metres, floor z = 0, z up.  Camera: OpenGL convention (looks along -z, y 
 import os
 
 os.environ.setdefault("PYOPENGL_PLATFORM", "osmesa")
+import argparse
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -546,3 +548,224 @@ def write_outputs(outdir, name, meta, K, cam_to_world, body_to_world, kp2d, kp3d
         for t, fr in enumerate(kp2d):
             for k, p in enumerate(fr):
                 f.write(f"{t},{names[k]},{p[0]:.2f},{p[1]:.2f},{int(p[2])}\n")
+
+
+# ---------------------------------------------------------------- steps shared by the make scripts
+def rigid(T, P):
+    """Apply the 4x4 rigid transform T (e.g. body_to_world) to points P (..., 3)."""
+    return P @ T[:3, :3].T + T[:3, 3]
+
+
+def intrinsics(focal_px):
+    """3x3 pinhole intrinsics K of the W x H image: square pixels with focal length focal_px
+    (pixels), principal point at the image centre."""
+    return np.array([[focal_px, 0, W / 2], [0, focal_px, H / 2], [0, 0, 1.0]])
+
+
+def keypoint_index():
+    """Keypoint name -> its index in the keypoint arrays (anny's COCO regressor order)."""
+    return {n: i for i, n in enumerate(model()["kp_names"])}
+
+
+def body_in_world(body_to_world, vertices, bone_poses):
+    """Carry a posed body from the anny body frame into the world frame.
+
+    body_to_world: 4x4 rigid transform, anny body frame -> world (metres, floor z = 0, z up);
+    vertices (B, V, 3) and bone_poses (B, J, 4, 4): run_model's output, in the body frame.
+    Returns, all in world metres:
+      vertices_world (B, V, 3);
+      keypoints_3d (B, 23, 3): anny's COCO keypoint regressor applied to vertices_world;
+      joints_3d (B, len(JOINTS), 3): the heads of the JOINTS bones.
+    """
+    M = model()
+    vertices_world = rigid(body_to_world, vertices)
+    keypoints_3d = np.einsum("kv,bvd->bkd", M["kpw"], vertices_world)
+    joint_bones = [M["labels"].index(bone) for _, bone in JOINTS]
+    joints_3d = rigid(body_to_world, bone_poses[:, joint_bones][:, :, :3, 3])
+    return vertices_world, keypoints_3d, joints_3d
+
+
+def frame_camera(
+    vertices_world, K, view_dir, target, fill, fill_axis, vertical_centre=None, iterations=4
+):
+    """Place the camera so that the body fills a given fraction of the image.
+
+    The camera sits at target + distance * view_dir and looks at target (world frame, metres,
+    z up; view_dir is a unit vector from the target towards the camera). Starting from 1 m,
+    each of `iterations` rounds projects a subsample of the vertices (every 8th frame of
+    vertices_world (B, V, 3), then every 5th point), measures the body's extent in pixels
+    between the 0.1 and 99.9 percentiles, and
+      - scales the distance so that this extent is `fill` (0..1) of the image width
+        (fill_axis="width") or height (fill_axis="height");
+      - moves the target sideways (along the camera's x axis) so that the body is centred
+        horizontally;
+      - if vertical_centre is given, also moves the target along the camera's y axis, half of
+        the way per round, so that the body's vertical centre goes to v = vertical_centre * H
+        (pixels from the top).
+    K: 3x3 intrinsics (pixels). Returns (cam_to_world, target, distance): the final OpenGL
+    camera pose (4x4), the final target (3,) and the camera distance from it (metres).
+    """
+    focal_px = K[0, 0]
+    sample = vertices_world[::8].reshape(-1, 3)[::5]
+    distance = 1.0
+    for _ in range(iterations):
+        cam_to_world = look_at(target + distance * view_dir, target)
+        u, v, _ = project(sample, K, cam_to_world)
+        u_lo, u_hi = np.percentile(u, 0.1), np.percentile(u, 99.9)
+        v_lo, v_hi = np.percentile(v, 0.1), np.percentile(v, 99.9)
+        if fill_axis == "width":
+            distance *= (u_hi - u_lo) / (fill * W)
+        elif fill_axis == "height":
+            distance *= (v_hi - v_lo) / (fill * H)
+        else:
+            raise ValueError(f"fill_axis must be 'width' or 'height', not {fill_axis!r}")
+        u_centre = 0.5 * (u_hi + u_lo)
+        target = target + cam_to_world[:3, 0] * (u_centre - W / 2) * distance / focal_px
+        if vertical_centre is not None:
+            v_centre = 0.5 * (v_hi + v_lo)
+            target = (
+                target
+                - cam_to_world[:3, 1] * (v_centre - H * vertical_centre) * distance / focal_px * 0.5
+            )
+    cam_to_world = look_at(target + distance * view_dir, target)
+    return cam_to_world, target, distance
+
+
+def renderer_with_random_appearance(
+    rng,
+    K,
+    cam_to_world,
+    *,
+    skin,
+    onesie,
+    sleeves,
+    legs,
+    floor_kind,
+    floor_base,
+    floor_seed,
+    key_elevation_deg=(40, 75),
+    key_intensity=(1.8, 2.6),
+    camera_fill_intensity=(0.15, 0.35),
+    floor_repeats=(2, 5),
+):
+    """Build the scene's Renderer, drawing the random part of the appearance from rng.
+
+    Draws, in this order (the order fixes the clip's random stream, so keep it): the lighting
+    (key light azimuth 0-360 deg and elevation key_elevation_deg, key intensity key_intensity,
+    fill 0.4-0.7, ambient 0.22-0.32, camera-side fill camera_fill_intensity: each a
+    (low, high) uniform range), then how often the floor texture repeats across the 3 m mat
+    (an integer in [floor_repeats[0], floor_repeats[1]) ), then the wall's RGB (each channel
+    0.82-0.95). The floor texture itself comes from its own generator, floor_texture(floor_kind,
+    floor_base, seed=floor_seed). skin / onesie name entries of SKIN_TONES / ONESIE_COLOURS;
+    sleeves / legs are "short" or "long" (see vertex_colours).
+    K: 3x3 intrinsics (pixels); cam_to_world: OpenGL camera pose (4x4, world metres).
+    Returns (renderer, lighting): the Renderer with the body materials set, and the lighting
+    dict (to record in the clip's render parameters).
+    """
+    lighting = dict(
+        key_az=float(rng.uniform(0, 360)),
+        key_el=float(rng.uniform(*key_elevation_deg)),
+        key=float(rng.uniform(*key_intensity)),
+        fill=float(rng.uniform(0.4, 0.7)),
+        ambient=float(rng.uniform(0.22, 0.32)),
+        cam_fill=float(rng.uniform(*camera_fill_intensity)),
+    )
+    renderer = Renderer(
+        K,
+        cam_to_world,
+        floor_texture(floor_kind, floor_base, seed=floor_seed),
+        floor_repeat=int(rng.integers(*floor_repeats)),
+        light=lighting,
+        wall_colour=tuple(rng.uniform(0.82, 0.95, 3)),
+    )
+    renderer.set_groups(face_groups(SKIN_TONES[skin], ONESIE_COLOURS[onesie], sleeves, legs))
+    return renderer, lighting
+
+
+def render_frames(
+    renderer, video_path, vertices_world, keypoints_3d, joints_3d, K, cam_to_world, keep_frames=()
+):
+    """Render every frame into an H.264 file and project the keypoints and joints.
+
+    vertices_world (B, V, 3), keypoints_3d (B, K, 3), joints_3d (B, J, 3): world metres, as from
+    body_in_world; K: 3x3 intrinsics (pixels); cam_to_world: OpenGL camera pose (4x4).
+    Closes the renderer when done. keep_frames: frame numbers whose raw rendered image to
+    return. Returns (keypoints_2d, joints_2d, kept): per frame a (K, 3) array [u, v, visible]
+    (pixels, v down; visible from the depth buffer, see visibility) and a (J, 2) array [u, v];
+    kept maps each frame of keep_frames to its (H, W, 3) uint8 image.
+    """
+    faces = model()["faces"]
+    writer = VideoWriter(video_path)
+    keypoints_2d, joints_2d, kept = [], [], {}
+    for t in range(len(vertices_world)):
+        colour, depth = renderer.render(vertices_world[t].astype(np.float32), faces)
+        writer.write(colour)
+        u, v, d = project(keypoints_3d[t], K, cam_to_world)
+        keypoints_2d.append(np.stack([u, v, visibility(u, v, d, depth)], 1))
+        ju, jv, _ = project(joints_3d[t], K, cam_to_world)
+        joints_2d.append(np.stack([ju, jv], 1))
+        if t in keep_frames:
+            kept[t] = colour.copy()
+    writer.close()
+    renderer.close()
+    return keypoints_2d, joints_2d, kept
+
+
+def true_runs(mask):
+    """Runs of consecutive True entries of a boolean sequence, as (first, last) index pairs
+    (inclusive), in order."""
+    runs, t = [], 0
+    while t < len(mask):
+        if mask[t]:
+            first = t
+            while t < len(mask) and mask[t]:
+                t += 1
+            runs.append((first, t - 1))
+        else:
+            t += 1
+    return runs
+
+
+def events_header(clip, label, posture, view, n_frames):
+    """The fields every <clip>.events.json starts with, in their order (fps is FPS)."""
+    return dict(clip=clip, label=label, posture=posture, view=view, fps=FPS, n_frames=n_frames)
+
+
+def print_clip_summary(clip, started_at, details):
+    """Print one progress line: the clip name, the seconds since started_at (time.time())
+    and a free-form details string."""
+    print(f"{clip}: {time.time() - started_at:.1f}s {details}", flush=True)
+
+
+def main(clips, render_clip, description, check_option_help=None):
+    """The command line shared by the make_*.py scripts; renders the chosen rows of a CLIPS table.
+
+    clips: the script's CLIPS table, one row per clip, each row starting with the clip's short
+    name ("p01", "s01", "m01", ...). render_clip(row, out_dir, nframes=N) renders one row.
+    Options: --only NAME[,NAME...] (default: every row, in table order), --out DIR (default
+    DEFAULT_OUT, created if missing), --frames N (default NF). With check_option_help, there
+    is also --check DIR (with that help text), passed on as render_clip(..., check_dir=DIR or
+    None); DIR is created if missing.
+    """
+    ap = argparse.ArgumentParser(description=description)
+    example = ",".join(row[0] for row in clips[:2])
+    ap.add_argument("--only", default="", help=f"comma-separated clip names, e.g. {example}")
+    ap.add_argument(
+        "--out",
+        default=str(DEFAULT_OUT),
+        help="output folder (default: validation_clips/ at the repository root)",
+    )
+    ap.add_argument("--frames", type=int, default=NF, help="frames per clip")
+    if check_option_help is not None:
+        ap.add_argument("--check", default="", help=check_option_help)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    extra = {}
+    if check_option_help is not None:
+        if args.check:
+            os.makedirs(args.check, exist_ok=True)
+        extra["check_dir"] = args.check or None
+    only = set(args.only.split(",")) if args.only else None
+    for row in clips:
+        if only is None or row[0] in only:
+            render_clip(row, args.out, nframes=args.frames, **extra)
