@@ -277,7 +277,8 @@ def validate(
     camera: CameraOption = CameraPosition.auto,
 ) -> None:
     """Score motorobs against ground truth: event precision, recall and F1 per event type,
-    onset error (s), head-lift angle error (degrees) and posture agreement."""
+    onset error (s), head-lift angle error (degrees), hand-aperture error and posture
+    agreement."""
     import json
 
     from motorobs.validation import validate_folder
@@ -294,7 +295,8 @@ def validate(
     out.print(table)
     measured = angles.dropna(axis=0, how="all", subset=angles.columns.drop("clip"))
     if not measured.empty:
-        out.print("per clip (posture agreement; head-lift angle error, degrees):\n"
+        out.print("per clip (posture agreement; head-lift angle error, degrees; hand aperture: "
+                  "share of frames seen, error in palm lengths):\n"
                   + measured.to_string(index=False), soft_wrap=True)
     pooled = json.loads((output / "validation.json").read_text())["angle_pooled"]
     if pooled.get("frames"):

@@ -7,7 +7,9 @@ Ground-truth files follow the format of ``sample_videos/`` (see its README): for
   from ``start_frame`` to ``end_frame`` (inclusive);
 - ``reach``: ``reaches`` entries, from ``onset_s`` to ``offset_s``;
 - ``head_lift``: runs of at least ``HEAD_LIFT_MIN_S`` in which the commanded head lift
-  ``head_lift_cmd_deg`` is at least ``HEAD_LIFT_TRUE_DEG`` (the AIMS notion of a lift).
+  ``head_lift_cmd_deg`` is at least ``HEAD_LIFT_TRUE_DEG`` (the AIMS notion of a lift);
+- ``grasp``: ``grasps`` entries (the hand closed), from ``start_frame`` to ``end_frame``
+  (inclusive).
 
 An event type is scored on a clip only when its ground truth annotates it (the key above is
 present, even as an empty list: a negative control); detections of a type the clip does not
@@ -22,7 +24,9 @@ rather than missed: the metric declined to give a number instead of giving a wro
 Angle error compares the per-frame head-lift angle
 trace with ``ear_shoulder_elevation_deg`` (the shoulder-to-ear line above the floor, the
 quantity the landmark-based angle estimates) on the frames where both exist, per clip and
-pooled over the frames of every clip.
+pooled over the frames of every clip. Aperture error compares each hand's aperture trace
+with ``hand_aperture`` (the same ratio on the true 3-D hand points) the same way, and says
+on what share of the clip's frames the hand model gave an aperture at all.
 
 Posture agreement: when the ground truth names the clip's ``posture`` (one posture for the
 whole clip, as in the sample clips), the share of analysed frames in which motorobs found
@@ -41,7 +45,7 @@ import pandas as pd
 
 HEAD_LIFT_TRUE_DEG = 20.0
 HEAD_LIFT_MIN_S = 0.5
-EVENT_TYPES: tuple[str, ...] = ("midline_crossing", "reach", "head_lift")
+EVENT_TYPES: tuple[str, ...] = ("midline_crossing", "reach", "head_lift", "grasp")
 ANGLE_TRACE = "head_lift_angle"
 ROW_COLUMNS: tuple[str, ...] = (
     "clip", "type", "side", "outcome", "true_start_s", "found_start_s", "onset_error_s"
@@ -51,12 +55,14 @@ EVENT_KEYS: dict[str, str] = {
     "midline_crossing": "midline_crossings",
     "reach": "reaches",
     "head_lift": "head_lift_cmd_deg",
+    "grasp": "grasps",
 }
 """The ground-truth key that annotates each event type."""
 EVENT_METRIC: dict[str, str] = {
     "midline_crossing": "midline_crossings",
     "reach": "reach_count",
     "head_lift": "head_lift_bouts",
+    "grasp": "grasp_count",
 }
 """The metric whose status says whether an event type could be measured on a clip."""
 
@@ -87,6 +93,10 @@ def true_events(truth: dict[str, Any]) -> list[Interval]:
     events += [
         Interval("reach", r["hand"], float(r["onset_s"]), float(r["offset_s"]))
         for r in truth.get("reaches", [])
+    ]
+    events += [
+        Interval("grasp", g["hand"], g["start_frame"] / fps, g["end_frame"] / fps)
+        for g in truth.get("grasps", [])
     ]
     lift = np.asarray(truth.get("head_lift_cmd_deg", []), float) >= HEAD_LIFT_TRUE_DEG
     for start, stop in runs_of_true(lift):
@@ -213,7 +223,7 @@ def compare_clip(clip: str, truth: dict[str, Any], result: Any) -> tuple[pd.Data
               "true_start_s": t.start_s} for t in not_scored]
     table = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
     return table, {"clip": clip, **posture_agreement(truth, result),
-                   **angle_errors(truth, result)}
+                   **angle_errors(truth, result), **aperture_errors(truth, result)}
 
 
 def posture_agreement(truth: dict[str, Any], result: Any) -> dict[str, Any]:
@@ -251,6 +261,27 @@ def angle_errors(truth: dict[str, Any], result: Any) -> dict[str, float]:
         "angle_median_abs_error_deg": float(np.median(error)),
         "angle_mean_abs_error_deg": float(np.mean(error)),
     }
+
+
+def aperture_errors(truth: dict[str, Any], result: Any) -> dict[str, float]:
+    """Per hand: share of the clip's analysed frames with an aperture, and the median
+    absolute error (palm lengths) of the aperture trace against ``hand_aperture`` on the
+    frames where both exist; empty when the ground truth has no aperture."""
+    true_aperture = truth.get("hand_aperture") or {}
+    frames = result.landmarks["frame"].values if true_aperture else np.array([], int)
+    out: dict[str, float] = {}
+    for side, values in true_aperture.items():
+        true_values = np.asarray(values, float)
+        trace = next((t for t in result.traces if t.name == f"hand_aperture_{side}"), None)
+        found = (np.asarray(trace.values, float) if trace is not None
+                 else np.full(frames.size, np.nan))
+        inside = frames < true_values.size
+        error = np.abs(found[inside] - true_values[frames[inside]])
+        error = error[np.isfinite(error)]
+        out[f"aperture_{side}_seen_share"] = float(np.isfinite(found).mean()) if found.size else 0.0
+        out[f"aperture_{side}_median_abs_error"] = (
+            float(np.median(error)) if error.size else float("nan"))
+    return out
 
 
 def validate_folder(

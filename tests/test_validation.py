@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from motorobs.validation import (
     Interval,
@@ -147,3 +148,33 @@ def test_event_types_the_truth_does_not_annotate_are_not_scored():
     # ...while an empty annotation is a negative control: a detection there is spurious.
     rows, _ = compare_clip("clip", {"fps": 10, "reaches": [], "midline_crossings": []}, result)
     assert sorted(rows["outcome"]) == ["spurious", "spurious"]
+
+
+def test_grasps_are_read_from_the_ground_truth():
+    truth = {"fps": 10, "grasps": [{"hand": "left", "start_frame": 5, "end_frame": 14}]}
+    assert true_events(truth) == [Interval("grasp", "left", 0.5, 1.4)]
+
+
+def test_aperture_error_on_the_frames_where_both_exist():
+    from types import SimpleNamespace
+
+    from motorobs.metrics.base import Trace
+    from motorobs.validation import aperture_errors
+
+    true_left = np.linspace(1.0, 2.0, 10)
+    found_left = true_left + 0.1
+    found_left[:4] = np.nan  # the hand model missed the first 4 analysed frames
+    result = SimpleNamespace(
+        # every second frame of 20 analysed: frames 0, 2, ..., 18; the truth covers 10
+        landmarks={"frame": SimpleNamespace(values=np.arange(0, 20, 2))},
+        traces=[Trace("hand_aperture_left", "", "palm lengths",
+                      np.r_[found_left[::2], np.full(5, 1.5)])],
+    )
+    errors = aperture_errors({"hand_aperture": {"left": true_left.tolist(),
+                                                "right": [1.0] * 10}}, result)
+    # frames 0..8 are inside the truth; 0 and 2 unseen -> frames 4, 6, 8 scored
+    assert errors["aperture_left_median_abs_error"] == pytest.approx(0.1)
+    assert errors["aperture_left_seen_share"] == pytest.approx(8 / 10)
+    assert errors["aperture_right_seen_share"] == 0.0
+    assert math.isnan(errors["aperture_right_median_abs_error"])
+    assert aperture_errors({"fps": 10}, result) == {}
