@@ -138,7 +138,7 @@ def test_validate_scores_clips_with_ground_truth(tmp_path, model_dir, sample_vid
     scores = json.loads((out / "validation.json").read_text())
     assert scores["clips"] == ["still"]  # the clip without ground truth is not scored
     by_type = {row["type"]: row for row in scores["scores"]}
-    assert set(by_type) == {"midline_crossing", "reach", "head_lift"}
+    assert set(by_type) == {"midline_crossing", "reach", "head_lift", "grasp"}
     assert all(row["true"] == 0 and row["detected"] == 0 for row in by_type.values())
     assert (out / "still" / "report.html").is_file()
 
