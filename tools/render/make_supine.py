@@ -44,7 +44,7 @@ CLIPS = [
     ),
 ]
 # body frame -> world: head -> +Y, anterior (-y) -> +Z (face up), infant's left -> +X
-R0 = np.array([[1, 0, 0], [0, 0, 1], [0, -1, 0]], float)
+R0 = RL.SUPINE_R
 
 
 def supine_pose(B, tt, hand, s, rng):
@@ -96,14 +96,7 @@ def render_clip(cfg, outdir, nframes=RL.NF):
     s = np.clip(s, 0, 1)
     pose, turn = supine_pose(B, tt, hand, s, rng)
     v, bp, rbp = RL.run_model(pose, phen, B)
-    T = np.eye(4)
-    T[:3, :3] = R0
-    w0 = v[0] @ R0.T
-    T[:3, 3] = [
-        -0.5 * (w0[:, 0].max() + w0[:, 0].min()),
-        -0.5 * (w0[:, 1].max() + w0[:, 1].min()),
-        -(v[:, :, :] @ R0.T)[..., 2].min(),
-    ]
+    T = RL.supine_body_to_world(v)
     Vw, kp3d, j3d = RL.body_in_world(T, v, bp)
     ki = RL.keypoint_index()
     # camera above, head at the top of the frame
@@ -113,55 +106,18 @@ def render_clip(cfg, outdir, nframes=RL.NF):
     tl = np.radians(tilt)
     pos = np.array([ctr[0], ctr[1] - cam_h * np.sin(tl), cam_h])
     cam = RL.look_at(pos, np.array([ctr[0], ctr[1], 0.05]), up=(0, 1, 0))
-    renderer, light = RL.renderer_with_random_appearance(
-        rng,
-        K,
-        cam,
-        skin=skin,
-        onesie=onesie,
-        sleeves="short",
-        legs="short",
-        floor_kind=floor_kind,
-        floor_base=floor_base,
-        floor_seed=seed,
-        key_elevation_deg=(50, 75),
-        key_intensity=(1.8, 2.4),
-        camera_fill_intensity=(0.15, 0.3),
-        floor_repeats=(2, 4),
+    appearance = dict(
+        skin=skin, onesie=onesie, floor_kind=floor_kind, floor_base=floor_base, floor_seed=seed
     )
-    kp2d, j2d, _ = RL.render_frames(
-        renderer, os.path.join(outdir, clip + ".mp4"), Vw, kp3d, j3d, K, cam
+    kp2d, j2d, light = RL.render_supine_clip(
+        rng, os.path.join(outdir, clip + ".mp4"), K, cam, Vw, kp3d, j3d, appearance
     )
-    kp2d = np.array(kp2d)
     # truth: wrist side of the body's sagittal plane (through the shoulder midpoint, normal = the
     # pelvis-fixed left axis; the pelvis does not move in these clips)
     left_axis = R0 @ np.array([1.0, 0, 0])
-    msh = 0.5 * (kp3d[:, ki["left_shoulder"]] + kp3d[:, ki["right_shoulder"]])
-    mhp2 = 0.5 * (kp2d[:, ki["left_hip"], :2] + kp2d[:, ki["right_hip"], :2])
-    msh2 = 0.5 * (kp2d[:, ki["left_shoulder"], :2] + kp2d[:, ki["right_shoulder"], :2])
-    side3d, side2d = {}, {}
-    for hd in ("left", "right"):
-        w = kp3d[:, ki[f"{hd}_wrist"]]
-        side3d[hd] = (w - msh) @ left_axis
-        # 2D: signed distance to the line hip-mid -> shoulder-mid; + = the infant's left side, which
-        # is the side where the left shoulder lies
-        dvec = msh2 - mhp2
-        dvec /= np.linalg.norm(dvec, axis=1, keepdims=True)
-        nrm = np.stack([-dvec[:, 1], dvec[:, 0]], 1)
-        ls = kp2d[:, ki["left_shoulder"], :2] - mhp2
-        sgn = np.sign((ls * nrm).sum(1))
-        nrm = nrm * sgn[:, None]
-        side2d[hd] = ((kp2d[:, ki[f"{hd}_wrist"], :2] - mhp2) * nrm).sum(1)
+    side3d, side2d = RL.wrist_sides(kp3d, kp2d, left_axis)
     contra = -1 if hand == "right" else 1  # the reaching hand crosses to the other side
-    crossings = []
-    for basis, sd in (
-        ("3d_body_sagittal_plane", side3d),
-        ("2d_image_midline_shoulders_to_hips", side2d),
-    ):
-        for hd in ("left", "right"):
-            c = -1 if hd == "right" else 1
-            for a, b in RL.true_runs(sd[hd] * c < 0):
-                crossings.append(dict(hand=hd, start_frame=int(a), end_frame=int(b), basis=basis))
+    crossings = RL.midline_crossings(side3d, side2d)
     target = "left_side_across_midline" if hand == "right" else "right_side_across_midline"
     reaches = []
     for a, p, h, o in reaches_s:
@@ -183,25 +139,14 @@ def render_clip(cfg, outdir, nframes=RL.NF):
         reaching_hand=hand,
         camera_height_m=cam_h,
         camera_tilt_deg=tilt,
-        focal_px=round(f, 2),
-        skin_tone=skin,
-        onesie_colour=onesie,
-        floor_pattern=floor_kind,
-        floor_base_rgb=list(floor_base),
-        lighting=light,
-        phenotype=phen,
-        seed=seed,
+        **RL.appearance_record(f, appearance, light, phen),
         max_wrist_crossing_3d_m=round(float((side3d[hand] * -contra).max()), 4),
     )
-    zeros = [0.0] * B
     events = dict(
         **RL.events_header(clip, f"midline_reach_{hand}", "supine", "top", B),
         midline_crossings=crossings,
         reaches=reaches,
-        head_lift_cmd_deg=zeros,
-        head_turn_cmd_deg=RL.r2(turn),
-        wrist_side_2d_px={hd: RL.r2(side2d[hd], 1) for hd in ("left", "right")},
-        wrist_side_3d_m={hd: RL.r2(side3d[hd], 4) for hd in ("left", "right")},
+        **RL.supine_side_events(B, turn, side3d, side2d),
         notes="reach onset/peak/offset are the scripted movement phase boundaries (min-jerk); "
         "midline crossing = frames (inclusive) with the wrist keypoint on the contralateral "
         "side: basis 3d_body_sagittal_plane = the plane through the 3D shoulder midpoint "

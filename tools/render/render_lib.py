@@ -66,14 +66,27 @@ def bone_weight(names):
     return M["dense_w"][:, idx].sum(1)
 
 
+def rotvecs_to_H(v):
+    """(B,4,4) homogeneous rotations from rotation vectors v (B,3) (radians)."""
+    Hm = np.tile(np.eye(4), (len(v), 1, 1))
+    Hm[:, :3, :3] = roma.rotvec_to_rotmat(torch.from_numpy(v)).numpy()
+    return Hm
+
+
 def rotH(axis, deg):
     """(B,4,4) homogeneous rotation about a body axis ('x','y','z'), deg: array (B,)."""
     deg = np.atleast_1d(np.asarray(deg, dtype=np.float64))
     v = np.zeros((len(deg), 3))
     v[:, "xyz".index(axis)] = np.deg2rad(deg)
-    Hm = np.tile(np.eye(4), (len(deg), 1, 1))
-    Hm[:, :3, :3] = roma.rotvec_to_rotmat(torch.from_numpy(v)).numpy()
-    return Hm
+    return rotvecs_to_H(v)
+
+
+def rot_about(axis, deg):
+    """(B,4,4) homogeneous rotation about a unit axis (3,) of the body frame, deg: array (B,).
+    In anny's local-ref parameterization the axis is taken in the reference pose (the pose of
+    an empty pose dict) and carried along by the parent bones, like rotH's x / y / z."""
+    deg = np.atleast_1d(np.asarray(deg, dtype=np.float64))
+    return rotvecs_to_H(np.asarray(axis, dtype=np.float64)[None] * np.deg2rad(deg)[:, None])
 
 
 def compose(*Hs):
@@ -494,7 +507,14 @@ def r2(x, n=2):
     return np.round(np.asarray(x, dtype=float), n).tolist()
 
 
-def write_outputs(outdir, name, meta, K, cam_to_world, body_to_world, kp2d, kp3d, j2d, events):
+def write_outputs(
+    outdir, name, meta, K, cam_to_world, body_to_world, kp2d, kp3d, j2d, events, extra_gt=None
+):
+    """Write <name>.gt.json, <name>.events.json and <name>.keypoints.csv into outdir.
+
+    extra_gt: optional dict of further fields appended at the end of the .gt.json (after
+    keypoint_definition), e.g. make_grasp.py's hand keypoints.
+    """
     M = model()
     names = M["kp_names"]
     ki = {n: i for i, n in enumerate(names)}
@@ -539,6 +559,7 @@ def write_outputs(outdir, name, meta, K, cam_to_world, body_to_world, kp2d, kp3d
         "lowerleg01, foot); visible = depth-buffer test (keypoint no more than "
         "3.5 cm behind the rendered surface)",
     )
+    gt.update(extra_gt or {})
     with open(os.path.join(outdir, name + ".gt.json"), "w") as f:
         json.dump(gt, f, separators=(",", ":"))
     with open(os.path.join(outdir, name + ".events.json"), "w") as f:
@@ -709,6 +730,135 @@ def render_frames(
     writer.close()
     renderer.close()
     return keypoints_2d, joints_2d, kept
+
+
+# supine: anny body frame -> world rotation: head (+z) -> +Y, anterior (-y) -> +Z (face up),
+# infant's left (+x) -> +X
+SUPINE_R = np.array([[1, 0, 0], [0, 0, 1], [0, -1, 0]], float)
+
+
+def supine_body_to_world(vertices):
+    """4x4 body_to_world that lays the body on its back (rotation SUPINE_R), centred in x and y
+    on the first frame's extent, its lowest point over all frames on the floor (z = 0).
+    vertices: run_model's (B, V, 3), in the body frame."""
+    T = np.eye(4)
+    T[:3, :3] = SUPINE_R
+    w0 = vertices[0] @ SUPINE_R.T
+    T[:3, 3] = [
+        -0.5 * (w0[:, 0].max() + w0[:, 0].min()),
+        -0.5 * (w0[:, 1].max() + w0[:, 1].min()),
+        -(vertices[:, :, :] @ SUPINE_R.T)[..., 2].min(),
+    ]
+    return T
+
+
+def wrist_sides(kp3d, kp2d, left_axis):
+    """Signed distance of each wrist keypoint from the body midline, + = infant's left.
+
+    kp3d (B, K, 3) world metres and kp2d (B, K, >=2) pixels: the keypoints; left_axis (3,): the
+    body's (pelvis-fixed) left-right axis in the world. Returns (side3d, side2d), dicts
+    "left"/"right" -> (B,): side3d in metres from the sagittal plane through the 3-D shoulder
+    midpoint normal to left_axis; side2d in pixels from the image line hip midpoint -> shoulder
+    midpoint, signed so that the left shoulder's side is +.
+    """
+    ki = keypoint_index()
+    msh = 0.5 * (kp3d[:, ki["left_shoulder"]] + kp3d[:, ki["right_shoulder"]])
+    mhp2 = 0.5 * (kp2d[:, ki["left_hip"], :2] + kp2d[:, ki["right_hip"], :2])
+    msh2 = 0.5 * (kp2d[:, ki["left_shoulder"], :2] + kp2d[:, ki["right_shoulder"], :2])
+    side3d, side2d = {}, {}
+    for hd in ("left", "right"):
+        w = kp3d[:, ki[f"{hd}_wrist"]]
+        side3d[hd] = (w - msh) @ left_axis
+        # 2D: signed distance to the line hip-mid -> shoulder-mid; + = the infant's left side, which
+        # is the side where the left shoulder lies
+        dvec = msh2 - mhp2
+        dvec /= np.linalg.norm(dvec, axis=1, keepdims=True)
+        nrm = np.stack([-dvec[:, 1], dvec[:, 0]], 1)
+        ls = kp2d[:, ki["left_shoulder"], :2] - mhp2
+        sgn = np.sign((ls * nrm).sum(1))
+        nrm = nrm * sgn[:, None]
+        side2d[hd] = ((kp2d[:, ki[f"{hd}_wrist"], :2] - mhp2) * nrm).sum(1)
+    return side3d, side2d
+
+
+def midline_crossings(side3d, side2d):
+    """The midline_crossings list of .events.json from wrist_sides' output: per basis
+    (3d_body_sagittal_plane, then 2d_image_midline_shoulders_to_hips) and hand, each run of
+    frames (inclusive) with the wrist on the contralateral side."""
+    crossings = []
+    for basis, sd in (
+        ("3d_body_sagittal_plane", side3d),
+        ("2d_image_midline_shoulders_to_hips", side2d),
+    ):
+        for hd in ("left", "right"):
+            c = -1 if hd == "right" else 1
+            for a, b in true_runs(sd[hd] * c < 0):
+                crossings.append(dict(hand=hd, start_frame=int(a), end_frame=int(b), basis=basis))
+    return crossings
+
+
+def render_supine_clip(
+    rng,
+    video_path,
+    K,
+    cam_to_world,
+    vertices_world,
+    keypoints_3d,
+    joints_3d,
+    appearance,
+    camera_fill_intensity=(0.15, 0.3),
+):
+    """The supine sets' appearance draws and frame loop: renderer_with_random_appearance with
+    short sleeves and legs, key light 50-75 degrees up and 1.8-2.4 strong, the floor repeated
+    2-3 times, then render_frames into video_path.
+
+    appearance: dict with skin, onesie, floor_kind, floor_base, floor_seed (see
+    renderer_with_random_appearance). Returns (keypoints_2d (B, K, 3) array, joints_2d,
+    lighting)."""
+    renderer, lighting = renderer_with_random_appearance(
+        rng,
+        K,
+        cam_to_world,
+        sleeves="short",
+        legs="short",
+        key_elevation_deg=(50, 75),
+        key_intensity=(1.8, 2.4),
+        camera_fill_intensity=camera_fill_intensity,
+        floor_repeats=(2, 4),
+        **appearance,
+    )
+    keypoints_2d, joints_2d, _ = render_frames(
+        renderer, video_path, vertices_world, keypoints_3d, joints_3d, K, cam_to_world
+    )
+    return np.array(keypoints_2d), joints_2d, lighting
+
+
+def appearance_record(focal_px, appearance, lighting, phenotype):
+    """The appearance part of a clip's `render` dict, in the order the clips record it:
+    focal_px (rounded to 0.01), skin_tone, onesie_colour, floor_pattern, floor_base_rgb,
+    lighting, phenotype, seed (= appearance["floor_seed"]). appearance: as for
+    render_supine_clip."""
+    return dict(
+        focal_px=round(focal_px, 2),
+        skin_tone=appearance["skin"],
+        onesie_colour=appearance["onesie"],
+        floor_pattern=appearance["floor_kind"],
+        floor_base_rgb=list(appearance["floor_base"]),
+        lighting=lighting,
+        phenotype=phenotype,
+        seed=appearance["floor_seed"],
+    )
+
+
+def supine_side_events(n_frames, head_turn_deg, side3d, side2d):
+    """The per-frame truths every supine .events.json has after its events: head_lift_cmd_deg
+    (zeros), head_turn_cmd_deg, wrist_side_2d_px and wrist_side_3d_m (from wrist_sides)."""
+    return dict(
+        head_lift_cmd_deg=[0.0] * n_frames,
+        head_turn_cmd_deg=r2(head_turn_deg),
+        wrist_side_2d_px={hd: r2(side2d[hd], 1) for hd in ("left", "right")},
+        wrist_side_3d_m={hd: r2(side3d[hd], 4) for hd in ("left", "right")},
+    )
 
 
 def true_runs(mask):
