@@ -2,9 +2,10 @@
 
 Infant video is health data: every image motorobs writes has every face blurred, the
 infant's and any adult's. The infant's face is located from its own pose landmarks (nose,
-eyes, ears, mouth); adults' faces are found by extra detectors run on the whole frame: a
-MediaPipe PoseLandmarker in IMAGE mode (several people) when a model bundle is available,
-and OpenCV's Haar cascades (frontal and profile) when the OpenCV build ships them.
+eyes, ears, mouth); every other person's face from the face landmarks the MediaPipe pose
+model gives each person it finds in the whole frame (:class:`AdultFaceDetector`). Without a
+pose model, key frames show only the infant's part of the picture
+(:mod:`motorobs.report.keyframes`). Measured in docs/privacy.md.
 
 All coordinates are pixels of the upright frame, x to the right, y down.
 """
@@ -22,6 +23,7 @@ import xarray as xr
 from scipy.spatial.distance import pdist
 
 from motorobs.landmarks import INDIVIDUAL
+from motorobs.pose.refine import BODY_LANDMARKS, quarter_to_original, rotate_quarter
 from motorobs.schema import FACE_LANDMARKS, POSE_LANDMARKS
 
 logger = logging.getLogger("motorobs.report")
@@ -38,8 +40,20 @@ SHOULDER_WIDTH_RADIUS = 0.6
 FRAME_FALLBACK_RADIUS = 0.08
 """Face radius as a share of the frame's longer side when nothing gives a scale."""
 MIN_RADIUS_PX = 8.0
-HAAR_BOX_RADIUS = 0.75
-"""Face radius per side of a Haar detection box (the box is tight around eyes and mouth)."""
+SEARCH_TURNS: tuple[int, ...] = (0, 2)
+"""Quarter turns of the frame in which other people's faces are searched for: upright, and
+upside down (a caregiver leaning in from the top edge of a clip filmed from above)."""
+SEARCH_WINDOW_SHARE: float | None = 0.6
+"""Besides the whole frame, two windows this share of the frame's longer side long, at its
+two ends, are searched (:func:`search_windows`); ``None``: the whole frame only."""
+SAME_BODY_SHARE = 0.5
+"""A person found with at least this share of its body landmarks in the infant's body box
+is the infant found again (:func:`is_the_infant_again`)."""
+BODY_BOX_PADDING = 0.1
+"""Padding of the infant's body box on each side, as a share of its width and height."""
+MIN_FACE_EVIDENCE = 0.5
+"""Smallest mean presence (0..1) of a person's face landmarks for its head to be blurred
+as a face; measured in docs/privacy.md."""
 BLOCKS_ACROSS_FACE = 6
 """Pixelation: the face's diameter becomes this many blocks before the Gaussian blur."""
 
@@ -59,7 +73,7 @@ class FaceRegion:
     radius
         Radius (px), padded to cover the whole head.
     source
-        What found it: ``"infant_landmarks"``, ``"mediapipe_pose"`` or ``"haar"``.
+        What found it: ``"infant_landmarks"`` or ``"mediapipe_pose"``.
     """
 
     x: float
@@ -202,63 +216,157 @@ def blur_regions(rgb: np.ndarray, regions: list[FaceRegion]) -> np.ndarray:
     return out
 
 
-def haar_cascade_paths() -> list[Path]:
-    """Haar cascade files for frontal and profile faces shipped with OpenCV (may be empty:
-    some OpenCV wheels ship no cascade files)."""
-    folder = Path(getattr(getattr(cv2, "data", None), "haarcascades", "") or "")
-    names = ("haarcascade_frontalface_default.xml", "haarcascade_profileface.xml")
-    return [folder / n for n in names if folder.name and (folder / n).is_file()]
+@dataclass(frozen=True)
+class PersonFace:
+    """A head found by the pose model, before it is accepted as a face to blur.
+
+    Attributes
+    ----------
+    region
+        The circle covering the head (pixels of the frame passed in).
+    evidence
+        Mean ``presence`` of the person's face landmarks (0..1): how sure the pose model
+        is that this person's face landmarks are in the picture.
+    body_xy
+        See below.
+    """
+
+    region: FaceRegion
+    evidence: float
+    body_xy: np.ndarray
+    """(13, 2) pixels of the person's body landmarks
+    (:data:`motorobs.pose.refine.BODY_LANDMARKS`)."""
+
+
+def is_the_infant_again(body_xy: np.ndarray, infant_xy: np.ndarray) -> bool:
+    """Whether a person found by the face search is the infant itself: at least
+    :data:`SAME_BODY_SHARE` of its body landmarks lie in the infant's body box (the box
+    around the infant's pose landmarks, padded by :data:`BODY_BOX_PADDING` of its size).
+
+    Parameters
+    ----------
+    body_xy
+        (N, 2) pixels of the found person's body landmarks.
+    infant_xy
+        (K, 2) pixels of the infant's landmarks (NaN rows ignored).
+    """
+    infant = np.asarray(infant_xy, float)
+    infant = infant[np.all(np.isfinite(infant), axis=1)]
+    body = np.asarray(body_xy, float)
+    body = body[np.all(np.isfinite(body), axis=1)]
+    if len(infant) < 2 or not len(body):
+        return False
+    lo, hi = infant.min(axis=0), infant.max(axis=0)
+    pad = BODY_BOX_PADDING * (hi - lo)
+    inside = np.all((body >= lo - pad) & (body <= hi + pad), axis=1)
+    return bool(inside.mean() >= SAME_BODY_SHARE)
+
+
+def search_windows(
+    width: int, height: int, share: float | None
+) -> list[tuple[int, int, int, int]]:
+    """``(x0, y0, x1, y1)`` windows (pixels, end exclusive) searched for people: the whole
+    frame, then, with ``share``, two overlapping windows at the two ends of the longer side,
+    each ``share`` of it long (a person small in a wide picture is found better in a
+    window where it fills more of the detector's square input)."""
+    windows = [(0, 0, width, height)]
+    if share is None or not 0 < share < 1:
+        return windows
+    if width >= height:
+        length = round(share * width)
+        windows += [(0, 0, length, height), (width - length, 0, width, height)]
+    else:
+        length = round(share * height)
+        windows += [(0, 0, width, length), (0, height - length, width, height)]
+    return windows
 
 
 class AdultFaceDetector:
-    """Finds every face in a frame (adults' and the infant's) with the detectors available.
+    """Finds the heads of every person in a frame (adults' and the infant's).
+
+    The evidence is the MediaPipe pose model's own face landmarks (nose, eyes, ears, mouth)
+    of every person it finds, in IMAGE mode. Its person detector is anchored on the head,
+    and it behaves the same from one library release to the next, unlike OpenCV's Haar
+    cascades, which motorobs no longer uses. The frame is searched upright and turned half
+    a turn (a caregiver leaning in over a baby filmed from above is upside down in the
+    picture). A head is kept when its face landmarks are present with a mean presence of at
+    least ``min_evidence``.
 
     Parameters
     ----------
     pose_model_path
-        A MediaPipe ``pose_landmarker*.task`` bundle; when given (and present), a
-        PoseLandmarker in IMAGE mode finds up to ``max_people`` people and their heads.
-    use_haar
-        Also run OpenCV's Haar cascades (frontal, profile and mirrored profile) if present.
+        A MediaPipe ``pose_landmarker*.task`` bundle. When it is ``None`` or missing,
+        :attr:`methods` is empty and :meth:`detect` finds nothing: callers must then fall
+        back to showing less of the frame (see :mod:`motorobs.report.keyframes`).
     max_people
-        People the pose landmarker may find per frame.
+        People the pose landmarker may find per frame and turn.
+    turns
+        Quarter turns (counter-clockwise) of the frame the pose model sees.
+    min_evidence
+        Smallest mean presence of the face landmarks for a head to count as a face.
 
     Use as a context manager, or call :meth:`close`, to free the MediaPipe graph.
     """
 
     def __init__(
-        self, pose_model_path: str | Path | None = None, *, use_haar: bool = True,
-        max_people: int = 4,
+        self, pose_model_path: str | Path | None = None, *, max_people: int = 4,
+        turns: tuple[int, ...] = SEARCH_TURNS, min_evidence: float = MIN_FACE_EVIDENCE,
+        window_share: float | None = SEARCH_WINDOW_SHARE,
     ) -> None:
-        self._cascades = [cv2.CascadeClassifier(str(p)) for p in haar_cascade_paths()] if (
-            use_haar
-        ) else []
-        self._cascades = [c for c in self._cascades if not c.empty()]
+        self.turns = turns
+        self.window_share = window_share
+        self.min_evidence = min_evidence
         self._landmarker = None
         if pose_model_path is not None:
             path = Path(pose_model_path)
             if path.is_file():
                 self._landmarker = _create_pose_landmarker(path, max_people)
             else:
-                logger.warning(
-                    "Pose model %s not found: adult faces are found by Haar cascades only.", path
-                )
+                logger.warning("Pose model %s not found: faces other than the infant's "
+                               "cannot be searched for.", path)
 
     @property
     def methods(self) -> list[str]:
-        """Names of the detectors in use (``"mediapipe_pose"``, ``"haar"``)."""
-        return (["mediapipe_pose"] if self._landmarker is not None else []) + (
-            ["haar"] if self._cascades else []
-        )
+        """Names of the detectors in use (``["mediapipe_pose"]`` or ``[]``)."""
+        return ["mediapipe_pose"] if self._landmarker is not None else []
 
-    def detect(self, rgb: np.ndarray) -> list[FaceRegion]:
-        """Face circles found in an (H, W, 3) uint8 RGB frame."""
-        regions = []
-        if self._landmarker is not None:
-            regions += _pose_landmarker_faces(self._landmarker, rgb)
-        if self._cascades:
-            regions += _haar_faces(self._cascades, rgb)
-        return regions
+    def people(self, rgb: np.ndarray) -> list[PersonFace]:
+        """Every head the pose model finds in an (H, W, 3) uint8 RGB frame, with its
+        evidence and body, in every window and turn searched (none are filtered out)."""
+        if self._landmarker is None:
+            return []
+        height, width = rgb.shape[:2]
+        found = []
+        for x0, y0, x1, y1 in search_windows(width, height, self.window_share):
+            window = rgb[y0:y1, x0:x1]
+            for turns in self.turns:
+                turned = rotate_quarter(window, turns) if turns % 4 else (
+                    np.ascontiguousarray(window))
+                for xy, presence in _pose_landmarker_people(self._landmarker, turned):
+                    xy = quarter_to_original(xy, turns, x1 - x0, y1 - y0) + [x0, y0]
+                    face = _face_person(xy, presence, (width, height))
+                    if face is not None:
+                        found.append(face)
+        return found
+
+    def detect(self, rgb: np.ndarray, infant_xy: np.ndarray | None = None) -> list[FaceRegion]:
+        """Face circles of the people other than the infant in an (H, W, 3) uint8 RGB frame.
+
+        Parameters
+        ----------
+        rgb
+            The frame.
+        infant_xy
+            (K, 2) pixels of the infant's pose landmarks in this frame (NaN where unknown),
+            or ``None``. A person found lying on the infant's own body
+            (:func:`is_the_infant_again`, e.g. in a window that cuts the infant in two) is
+            not taken for another face: the infant's face is blurred from its own landmarks.
+        """
+        return [
+            p.region for p in self.people(rgb)
+            if p.evidence >= self.min_evidence
+            and not (infant_xy is not None and is_the_infant_again(p.body_xy, infant_xy))
+        ]
 
     def close(self) -> None:
         """Release the MediaPipe landmarker (safe to call twice)."""
@@ -291,39 +399,29 @@ def _create_pose_landmarker(path: Path, max_people: int):  # returns a mediapipe
     return vision.PoseLandmarker.create_from_options(options)
 
 
-def _pose_landmarker_faces(landmarker, rgb: np.ndarray) -> list[FaceRegion]:
+def _pose_landmarker_people(landmarker, rgb: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``((33, 2) pixels, (33,) presence)`` of every person the landmarker finds in ``rgb``."""
     import mediapipe as mp
 
     height, width = rgb.shape[:2]
     image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
     result = landmarker.detect(image)
-    regions = []
+    return [
+        (np.array([[p.x * width, p.y * height] for p in pose]),
+         np.array([p.presence or 0.0 for p in pose]))
+        for pose in result.pose_landmarks
+    ]
+
+
+def _face_person(
+    xy: np.ndarray, presence: np.ndarray, frame_size: tuple[int, int]
+) -> PersonFace | None:
+    """The head of one person found by the pose model ((33, 2) pixels, (33,) presence)."""
     index = {name: i for i, name in enumerate(POSE_LANDMARKS)}
-    for pose in result.pose_landmarks:
-        xy = {name: np.array([pose[i].x * width, pose[i].y * height]) for name, i in index.items()}
-        points = {n: xy[n] for n in FACE_LANDMARKS}
-        shoulder_width = float(np.hypot(*(xy["left_shoulder"] - xy["right_shoulder"])))
-        region = face_region_from_landmarks(
-            points, shoulder_width, (width, height), "mediapipe_pose"
-        )
-        if region is not None:
-            regions.append(region)
-    return regions
-
-
-def _haar_faces(cascades: list[cv2.CascadeClassifier], rgb: np.ndarray) -> list[FaceRegion]:
-    gray = cv2.equalizeHist(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
-    width = gray.shape[1]
-    regions = []
-    for cascade in cascades:
-        for mirrored in (False, True):
-            image = cv2.flip(gray, 1) if mirrored else gray
-            boxes = cascade.detectMultiScale(image, scaleFactor=1.1, minNeighbors=4,
-                                             minSize=(16, 16))
-            for x, y, w, h in np.reshape(boxes, (-1, 4)):
-                cx = x + w / 2
-                regions.append(FaceRegion(
-                    float(width - cx if mirrored else cx), float(y + h / 2),
-                    HAAR_BOX_RADIUS * float(max(w, h)), "haar",
-                ))
-    return regions
+    face = [index[n] for n in FACE_LANDMARKS]
+    points = {n: xy[index[n]] for n in FACE_LANDMARKS}
+    shoulder_width = float(np.hypot(*(xy[index["left_shoulder"]] - xy[index["right_shoulder"]])))
+    region = face_region_from_landmarks(points, shoulder_width, frame_size, "mediapipe_pose")
+    if region is None:
+        return None
+    return PersonFace(region, float(np.mean(presence[face])), xy[list(BODY_LANDMARKS)])

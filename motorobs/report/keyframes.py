@@ -27,6 +27,9 @@ logger = logging.getLogger("motorobs.report")
 
 MAX_GAP_S = 0.5
 """Key frames are kept at least this far apart (s), or closer in short clips."""
+INFANT_BOX_PADDING = 0.15
+"""Key frames cropped to the infant (no face search available) keep this share of the
+infant's larger box side as a margin on every side."""
 MAX_SIDE_PX = 800
 """Key frames larger than this (longer side, px) are scaled down for the report."""
 
@@ -128,6 +131,37 @@ def choose_key_frames(
         if index is not None:
             chosen.append(KeyFrameChoice(index, "Evenly spaced frame"))
     return chosen
+
+
+def infant_box(
+    ds: xr.Dataset, time_index: int, width: int, height: int,
+    padding: float = INFANT_BOX_PADDING,
+) -> tuple[int, int, int, int] | None:
+    """``(x0, y0, x1, y1)`` (pixels, end exclusive) around the infant's landmarks at
+    ``time_index``, padded by ``padding`` of the box's larger side on every side and
+    clipped to the frame; ``None`` when fewer than two landmarks are known."""
+    xy = ds["position"].isel(time=time_index).sel(individual=INDIVIDUAL).transpose(
+        "keypoint", "space").values
+    xy = xy[np.all(np.isfinite(xy), axis=1)]
+    if len(xy) < 2:
+        return None
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    pad = padding * float(max(hi - lo))
+    x0, y0 = (max(0, int(np.floor(v - pad))) for v in lo)
+    x1 = min(width, int(np.ceil(hi[0] + pad)) + 1)
+    y1 = min(height, int(np.ceil(hi[1] + pad)) + 1)
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+def crop_to_infant(rgb: np.ndarray, ds: xr.Dataset, time_index: int) -> np.ndarray:
+    """The part of ``rgb`` around the infant (:func:`infant_box`): the privacy fallback
+    when other people's faces cannot be searched for. The whole frame is kept only when
+    the infant's box cannot be found."""
+    box = infant_box(ds, time_index, rgb.shape[1], rgb.shape[0])
+    if box is None:
+        return rgb
+    x0, y0, x1, y1 = box
+    return np.ascontiguousarray(rgb[y0:y1, x0:x1])
 
 
 def upright(frame: np.ndarray, width: int, height: int, rotation_deg: int) -> np.ndarray | None:
@@ -242,12 +276,15 @@ def extract_key_frames(
                                          blur_faces=blur_faces, face_detector=detector)
             except FaceNotLocatedError:
                 continue
+            if detector is not None and not detector.methods:
+                image = crop_to_infant(image, ds, choice.time_index)
             rendered.append(KeyFrame(choice.time_index, frame_index,
                                      float(ds["time"].values[choice.time_index]),
                                      choice.caption, shrink(image, MAX_SIDE_PX)))
         if detector is not None and not detector.methods:
-            notes.append("Adults' faces could not be searched for (no face detector "
-                         "available); only the infant's face was blurred.")
+            notes.append("Other people's faces could not be searched for (the pose model "
+                         "was not available), so key frames show only the part of the "
+                         "picture around the baby.")
     finally:
         if detector is not None:
             detector.close()

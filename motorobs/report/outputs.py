@@ -102,8 +102,8 @@ def write_clip_outputs(
         Report settings: HTML or not, number of key frames, face blurring.
     pose_model_path
         MediaPipe pose bundle used to find adults' faces in key frames. ``None``: looked up
-        with :func:`find_pose_model`; without one, only the infant's face and faces found by
-        OpenCV's Haar cascades (when installed) are blurred.
+        with :func:`find_pose_model`; without one, key frames show only the part of the
+        picture around the infant, whose face is blurred.
 
     Returns
     -------

@@ -103,7 +103,7 @@ def render_key_frame(
         Detector for faces other than the infant's (reuse one across frames).
     pose_model_path
         When no ``face_detector`` is given: a MediaPipe pose landmarker bundle for a
-        temporary detector (Haar cascades are used too, when OpenCV ships them).
+        temporary detector.
 
     Returns
     -------
@@ -132,10 +132,12 @@ def render_key_frame(
                 "so this frame must not be used."
             )
         regions = [infant]
+        infant_xy = ds["position"].isel(time=time_index).sel(individual=INDIVIDUAL).transpose(
+            "keypoint", "space").values
         if face_detector is not None:
-            regions += face_detector.detect(rgb)
+            regions += face_detector.detect(rgb, infant_xy)
         else:
             with AdultFaceDetector(pose_model_path) as detector:
-                regions += detector.detect(rgb)
+                regions += detector.detect(rgb, infant_xy)
         image = blur_regions(rgb, regions)
     return draw_skeleton(image, ds, time_index)

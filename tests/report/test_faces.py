@@ -1,4 +1,4 @@
-"""Face location and blurring: the infant's from its landmarks, adults' from detectors."""
+"""Face location and blurring: the infant's from its landmarks, others' from the pose model."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from motorobs.report.faces import (
     blur_regions,
     face_radius,
     face_region_from_landmarks,
-    haar_cascade_paths,
     infant_face_region,
+    is_the_infant_again,
+    search_windows,
 )
 from motorobs.report.overlay import render_key_frame
 from tests.report.synthetic_clip import (
@@ -124,16 +125,26 @@ def test_key_frame_rejects_non_images(landmarks):
 
 
 def test_detector_without_models_finds_nothing_and_says_so(tmp_path):
-    with AdultFaceDetector(tmp_path / "missing.task", use_haar=False) as detector:
+    with AdultFaceDetector(tmp_path / "missing.task") as detector:
         assert detector.methods == []
         assert detector.detect(frame_image(0)) == []
 
 
-@pytest.mark.skipif(not haar_cascade_paths(), reason="this OpenCV build ships no Haar cascades")
-def test_haar_cascades_load_when_shipped():
-    with AdultFaceDetector(None, use_haar=True) as detector:
-        assert "haar" in detector.methods
-        assert detector.detect(np.full((120, 160, 3), 128, np.uint8)) == []
+def test_search_windows_cover_both_ends_of_the_longer_side():
+    assert search_windows(640, 360, None) == [(0, 0, 640, 360)]
+    assert search_windows(640, 360, 0.6) == [(0, 0, 640, 360), (0, 0, 384, 360),
+                                            (256, 0, 640, 360)]
+    assert search_windows(360, 640, 0.6)[1:] == [(0, 0, 360, 384), (0, 256, 360, 640)]
+
+
+def test_a_person_on_the_infants_body_is_the_infant_again():
+    infant = np.array([[100, 100], [200, 100], [100, 300], [200, 300], [np.nan, np.nan]])
+    # box 100..200 x 100..300, padded by 10 and 20 px
+    on_the_body = np.array([[150, 150], [160, 200], [190, 310], [400, 400]])
+    assert is_the_infant_again(on_the_body, infant)
+    beside = np.array([[150, 150], [400, 200], [420, 310], [400, 400]])
+    assert not is_the_infant_again(beside, infant)
+    assert not is_the_infant_again(on_the_body, np.full((5, 2), np.nan))
 
 
 @pytest.mark.mediapipe
@@ -148,7 +159,7 @@ def test_pose_landmarker_finds_the_head_of_a_person(model_dir, sample_videos):
     capture.release()
     assert ok
     nose = np.array(truth["keypoints_2d"][0][truth["keypoint_names"].index("nose")][:2])
-    with AdultFaceDetector(model_dir / "pose_landmarker_full.task", use_haar=False) as detector:
+    with AdultFaceDetector(model_dir / "pose_landmarker_full.task") as detector:
         assert detector.methods == ["mediapipe_pose"]
         regions = detector.detect(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
     assert regions

@@ -10,6 +10,7 @@ from motorobs.report.keyframes import (
     choose_key_frames,
     extract_key_frames,
     face_located,
+    infant_box,
     read_frames,
     shrink,
     upright,
@@ -121,13 +122,37 @@ def test_extracted_key_frames_have_faces_blurred(landmarks, synthetic_video):
     assert len(key_frames) == 4
     assert all(k.frame_index not in NO_FACE_FRAMES for k in key_frames)
     assert [k.time_index for k in key_frames] == sorted(k.time_index for k in key_frames)
-    yy, xx = np.mgrid[0:HEIGHT, 0:WIDTH]
+    # no pose model here: other faces cannot be searched for, so only the infant's part of
+    # the frame is shown
+    x0, y0, x1, y1 = infant_box(landmarks, 0, WIDTH, HEIGHT)
+    assert any("only the part of the picture around the baby" in n for n in notes)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
     face = np.hypot(xx - FACE_CENTRE[0], yy - FACE_CENTRE[1]) <= FACE_RADIUS - 4
     for k in key_frames:
-        original = frame_image(k.frame_index)
+        assert k.image.shape == (y1 - y0, x1 - x0, 3)
+        original = frame_image(k.frame_index)[y0:y1, x0:x1]
         assert np.abs(k.image.astype(int) - original.astype(int)).max(axis=2)[face].mean() > 60
         # the checkerboard's contrast is gone
         assert k.image[face].std() < 0.25 * original[face].std()
+
+
+def test_infant_box_pads_the_landmarks_and_stays_in_the_frame(landmarks):
+    # the synthetic infant spans x 102..210 (its right hand reaches 102), y 54..232 (px);
+    # padding 0.15 of the larger side, 178 px: 26.7 px
+    x0, y0, x1, y1 = infant_box(landmarks, 0, WIDTH, HEIGHT, padding=0.15)
+    assert (x0, y0) == (75, 27)
+    assert x1 == 238 and y1 == HEIGHT  # 210 + 26.7 rounded up, exclusive; 232 + 26.7 clipped
+
+
+def test_cropped_key_frame_shows_no_pixel_far_from_the_infant(landmarks, synthetic_video):
+    """The marker in the top band (far from the infant) must not reach the report."""
+    key_frames, _ = extract_key_frames(landmarks, [], synthetic_video, 2,
+                                       width=WIDTH, height=HEIGHT)
+    assert key_frames
+    _, y0, _, _ = infant_box(landmarks, 0, WIDTH, HEIGHT)
+    assert y0 > 14  # the marker band, y 4..13, lies outside the crop
+    for k in key_frames:
+        assert k.image.shape[0] == HEIGHT - y0
 
 
 def test_no_key_frames_without_video(landmarks, tmp_path):

@@ -72,3 +72,32 @@ def test_key_frames_of_a_real_clip(model_dir, sample_videos):
     crossing = [k for k in key_frames if "Midline crossing" in k.caption]
     assert len(crossing) == 1 and abs(crossing[0].frame_index / fps - 2.15) <= 1 / fps
     assert all(k.image.shape == (truth["height"], truth["width"], 3) for k in key_frames)
+
+
+@pytest.mark.mediapipe
+def test_a_second_persons_face_is_blurred_too(model_dir, sample_videos):
+    """Beside the clip's frame, a mirrored copy of it: a second person whose face no infant
+    landmark gives. Both faces are blurred; pixels far from both are untouched."""
+    truth, video = _ground_truth(sample_videos)
+    frame = 30
+    rgb = read_frames(video, [frame], truth["width"], truth["height"])[frame]
+    width = truth["width"]
+    pair = np.ascontiguousarray(np.hstack([rgb, rgb[:, ::-1]]))
+    ds = _dataset(truth)
+    ds.attrs["frame_width"] = 2 * width
+    names = truth["keypoint_names"]
+    points = np.asarray(truth["keypoints_2d"][frame], float)[:, :2]
+    nose, left_ear, right_ear = (points[names.index(n)]
+                                 for n in ("nose", "left_ear", "right_ear"))
+    ear_distance = np.hypot(*(left_ear - right_ear))
+    bystander = np.array([2 * width - nose[0], nose[1]])
+    with AdultFaceDetector(model_dir / "pose_landmarker_full.task") as detector:
+        published = render_key_frame(pair, ds, frame, face_detector=detector)
+    diff = np.abs(published.astype(int) - draw_skeleton(pair, ds, frame).astype(int)).max(axis=2)
+    yy, xx = np.mgrid[0:pair.shape[0], 0:pair.shape[1]]
+    near_infant = np.hypot(xx - nose[0], yy - nose[1])
+    near_bystander = np.hypot(xx - bystander[0], yy - bystander[1])
+    assert diff[near_infant < 0.5 * ear_distance].mean() > 15
+    assert diff[near_bystander < 0.5 * ear_distance].mean() > 15
+    far = (near_infant > 4 * ear_distance) & (near_bystander > 4 * ear_distance)
+    assert (diff[far] == 0).all()
