@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 import xarray as xr
 
 from motorobs.errors import LandmarksFileError
+from motorobs.io.atomic import atomic_path
 from motorobs.schema import all_keypoints, keypoint_name
 
 INDIVIDUAL = "infant"
@@ -202,17 +203,16 @@ def from_dataframe(table: pd.DataFrame, attrs: dict[str, Any] | None = None) -> 
 def save_landmarks(ds: xr.Dataset, path: str | Path) -> Path:
     """Write a landmarks dataset to Parquet (long layout), attributes in the file metadata.
 
-    The file is written to a temporary name and renamed, so a crash never leaves a
-    half-written landmarks file that a later run would trust.
+    The file is written atomically (:func:`motorobs.io.atomic.atomic_path`), so a crash
+    never leaves a half-written landmarks file that a later run would trust.
     """
     path = Path(path)
     table = pa.Table.from_pandas(to_dataframe(ds, Layout.LONG), preserve_index=False)
     metadata = dict(table.schema.metadata or {})
     metadata[_METADATA_KEY] = json.dumps(ds.attrs, default=str).encode()
     table = table.replace_schema_metadata(metadata)
-    tmp = path.with_name(path.name + ".part")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
     return path
 
 

@@ -43,6 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from motorobs.io.atomic import write_atomic
+
 HEAD_LIFT_TRUE_DEG = 20.0
 HEAD_LIFT_MIN_S = 0.5
 EVENT_TYPES: tuple[str, ...] = ("midline_crossing", "reach", "head_lift", "grasp")
@@ -333,7 +335,7 @@ def validate_folder(
         "angles": json.loads(angles.to_json(orient="records")),
         "angle_pooled": pooled_angle_error(all_errors),
     }
-    (output / "validation.json").write_text(json.dumps(payload, indent=2))
+    write_atomic(output / "validation.json", json.dumps(payload, indent=2))
     return scores, events, angles
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from motorobs.config import ReportConfig
+from motorobs.io.atomic import write_atomic
 from motorobs.report.html import (
     batch_context,
     clip_context,
@@ -31,21 +32,6 @@ logger = logging.getLogger("motorobs.report")
 SUMMARY_COLUMNS = ["clip", "name", "side", "value", "unit", "coverage", "status", "reason",
                    "definition"]
 DEFAULT_POSE_MODEL = "pose_landmarker_full.task"
-
-
-def write_atomic(path: Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename,
-    so that readers never see a half-written file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        tmp.write_bytes(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _json_safe(value: Any) -> Any:
