@@ -13,6 +13,7 @@ All coordinates are pixels of the upright frame, x to the right, y down.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -305,7 +306,9 @@ class AdultFaceDetector:
     min_evidence
         Smallest mean presence of the face landmarks for a head to count as a face.
 
-    Use as a context manager, or call :meth:`close`, to free the MediaPipe graph.
+    Use as a context manager, or call :meth:`close`, to free the MediaPipe graph; or take the
+    process's shared one (:func:`shared_face_detector`), which is never closed by its users.
+    Calls from several threads are serialised.
     """
 
     def __init__(
@@ -317,6 +320,7 @@ class AdultFaceDetector:
         self.window_share = window_share
         self.min_evidence = min_evidence
         self._landmarker = None
+        self._lock = threading.Lock()
         if pose_model_path is not None:
             path = Path(pose_model_path)
             if path.is_file():
@@ -342,7 +346,10 @@ class AdultFaceDetector:
             for turns in self.turns:
                 turned = rotate_quarter(window, turns) if turns % 4 else (
                     np.ascontiguousarray(window))
-                for xy, presence in _pose_landmarker_people(self._landmarker, turned):
+                with self._lock:  # closed meanwhile by another thread: nothing found
+                    people = ([] if self._landmarker is None
+                              else _pose_landmarker_people(self._landmarker, turned))
+                for xy, presence in people:
                     xy = quarter_to_original(xy, turns, x1 - x0, y1 - y0) + [x0, y0]
                     face = _face_person(xy, presence, (width, height))
                     if face is not None:
@@ -370,9 +377,10 @@ class AdultFaceDetector:
 
     def close(self) -> None:
         """Release the MediaPipe landmarker (safe to call twice)."""
-        if self._landmarker is not None:
-            self._landmarker.close()
-            self._landmarker = None
+        with self._lock:
+            if self._landmarker is not None:
+                self._landmarker.close()
+                self._landmarker = None
 
     def __enter__(self) -> AdultFaceDetector:
         return self
@@ -384,6 +392,47 @@ class AdultFaceDetector:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+_shared: dict[Path, AdultFaceDetector] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_face_detector(pose_model_path: str | Path | None) -> AdultFaceDetector:
+    """The process's one :class:`AdultFaceDetector` (default settings) for a pose model.
+
+    Creating one loads the MediaPipe graph (about 0.5 s); in IMAGE mode it keeps no state
+    between frames, so every clip of a process can use the same. Do not close it: call
+    :func:`close_shared_face_detectors` to free them all. At exit nothing needs closing:
+    MediaPipe then releases its graphs itself (a ``close`` from an ``atexit`` hook would fail,
+    its worker threads being stopped by then). A detector that was closed anyway is replaced
+    by a new one.
+
+    Parameters
+    ----------
+    pose_model_path
+        A MediaPipe ``pose_landmarker*.task`` bundle. ``None`` or missing: a detector without
+        a model (it finds nothing; see :class:`AdultFaceDetector`), not kept.
+    """
+    if pose_model_path is None or not Path(pose_model_path).is_file():
+        return AdultFaceDetector(pose_model_path)
+    key = Path(pose_model_path).resolve()
+    with _shared_lock:
+        detector = _shared.get(key)
+        if detector is None or not detector.methods:
+            detector = _shared[key] = AdultFaceDetector(key)
+        return detector
+
+
+def close_shared_face_detectors() -> int:
+    """Close and forget every detector :func:`shared_face_detector` handed out; returns how
+    many there were. The next call to :func:`shared_face_detector` creates a new one."""
+    with _shared_lock:
+        detectors = list(_shared.values())
+        _shared.clear()
+    for detector in detectors:
+        detector.close()
+    return len(detectors)
 
 
 def _create_pose_landmarker(path: Path, max_people: int):  # returns a mediapipe PoseLandmarker

@@ -30,3 +30,13 @@ def _no_model_dir(monkeypatch, tmp_path):
     """Tests choose their models explicitly: no model folder from the environment or cache."""
     monkeypatch.delenv("MOTOROBS_MODEL_DIR", raising=False)
     monkeypatch.setattr("motorobs.pose.models.default_cache_dir", lambda: tmp_path / "no-cache")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_face_detectors():
+    """No MediaPipe detector is shared from one test to the next."""
+    from motorobs.report.faces import close_shared_face_detectors
+
+    close_shared_face_detectors()
+    yield
+    close_shared_face_detectors()

@@ -13,11 +13,13 @@ from motorobs.report.faces import (
     FaceNotLocatedError,
     FaceRegion,
     blur_regions,
+    close_shared_face_detectors,
     face_radius,
     face_region_from_landmarks,
     infant_face_region,
     is_the_infant_again,
     search_windows,
+    shared_face_detector,
 )
 from motorobs.report.overlay import render_key_frame
 from tests.report.synthetic_clip import (
@@ -164,3 +166,23 @@ def test_pose_landmarker_finds_the_head_of_a_person(model_dir, sample_videos):
         regions = detector.detect(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
     assert regions
     assert any(np.hypot(r.x - nose[0], r.y - nose[1]) < r.radius for r in regions)
+
+
+def test_no_shared_detector_is_kept_without_a_model(tmp_path):
+    first = shared_face_detector(tmp_path / "missing.task")
+    assert first.methods == [] and shared_face_detector(None).methods == []
+    assert shared_face_detector(tmp_path / "missing.task") is not first
+    assert close_shared_face_detectors() == 0
+
+
+@pytest.mark.mediapipe
+def test_one_shared_detector_per_model_until_closed(model_dir):
+    model = model_dir / "pose_landmarker_full.task"
+    detector = shared_face_detector(model)
+    assert detector.methods == ["mediapipe_pose"]
+    assert shared_face_detector(str(model)) is detector  # same file, same detector
+    assert close_shared_face_detectors() == 1 and detector.methods == []
+    again = shared_face_detector(model)
+    assert again is not detector and again.methods == ["mediapipe_pose"]
+    again.close()  # closed by mistake: replaced, never handed out closed
+    assert shared_face_detector(model).methods == ["mediapipe_pose"]
