@@ -1,51 +1,35 @@
 """HTML reports: the per-clip ``report.html`` and the batch ``index.html``.
 
-Both are single self-contained files (inline CSS, images as ``data:`` URIs) that open from
-disk and load nothing from the network. All text goes through Jinja's autoescaping.
+Both are single self-contained files (inline CSS, plots as inline SVG, key frames as
+``data:`` URIs) that open from disk and load nothing from the network. All text goes through
+Jinja's autoescaping; the SVG charts escape their own text (:mod:`motorobs.report.svg`).
+
+A clip's report is rendered from its stored files only (:class:`~motorobs.report.store.
+StoredReport`), never from the video or an in-memory analysis: the report written at
+analysis time and one rebuilt later are made by the same code from the same data.
 """
 
 from __future__ import annotations
 
-import contextlib
+import base64
 import json
-import math
-from collections import Counter
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
-import numpy as np
-import xarray as xr
+from markupsafe import Markup
 
 from motorobs import __version__
-from motorobs.landmarks import INDIVIDUAL
-from motorobs.metrics.base import MetricValue
-from motorobs.report.keyframes import KeyFrame
 from motorobs.report.labels import (
     STATUS_TEXT,
+    format_metric_value,
     format_number,
     format_percent,
-    format_value,
     humanize,
-    metric_label,
     metric_name_label,
 )
-from motorobs.report.plots import figure_data_uri, image_data_uri, trace_figure
-from motorobs.result import ClipResult
-
-MAX_INDEX_METRICS = 8
-"""Metric columns of the batch index (all metrics are in ``summary.csv``)."""
-HEADLINE_METRICS: tuple[str, ...] = (
-    "recording_quality",
-    "prone_time_s",
-    "midline_crossings",
-    "hands_together_pct",
-    "reach_count",
-    "head_lift_max_deg",
-)
-"""Metrics the batch index shows first, when present: what a therapist scans across clips."""
+from motorobs.report.plots import trace_chart
+from motorobs.report.store import StoredReport
 
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("motorobs.report", "templates"),
@@ -56,36 +40,11 @@ _environment = jinja2.Environment(
 )
 
 
-def infant_found_share(ds: xr.Dataset) -> float:
-    """Share (0..1) of analysed frames with at least one pose landmark of the infant."""
-    pose = ds["position"].sel(individual=INDIVIDUAL).isel(keypoint=ds["part"].values == "pose")
-    found = np.isfinite(pose.values).all(axis=1).any(axis=1)
-    return float(found.mean()) if found.size else 0.0
-
-
-def time_base(result: ClipResult) -> np.ndarray:
-    """Time (s) of each analysed frame: ``signals.time_s`` when present, else the landmarks'."""
-    time_s = getattr(result.signals, "time_s", None)
-    if time_s is not None:
-        return np.asarray(time_s, float)
-    return np.asarray(result.landmarks["time"].values, float)
-
-
-def _plain(value: Any) -> str:
-    """Text of a label that may be an Enum member (its value) or missing (empty)."""
-    value = getattr(value, "value", value)
-    return "" if value is None else str(value)
-
-
-def posture_summary(posture: Any) -> str:
-    """``"supine 80 %, unknown 20 %"`` from a per-frame array of posture names."""
-    if posture is None:
+def posture_summary(shares: dict[str, float]) -> str:
+    """``"supine 80 %, unknown 20 %"`` from posture name -> share of analysed frames."""
+    if not shares:
         return "not determined"
-    names = [_plain(p) or "unknown" for p in np.asarray(posture).ravel()]
-    if not names:
-        return "not determined"
-    counts = Counter(names).most_common()
-    return ", ".join(f"{name} {format_percent(n / len(names))}" for name, n in counts)
+    return ", ".join(f"{name} {format_percent(share)}" for name, share in shares.items())
 
 
 def analysis_date(provenance: dict[str, Any]) -> str:
@@ -111,77 +70,77 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix or "value", text)]
 
 
-def metric_row(metric: MetricValue) -> dict[str, str]:
-    """What the report's metric table shows for one metric (a value only when ok)."""
+def metric_row(metric: dict[str, Any]) -> dict[str, str]:
+    """What the report's metric table shows for one metric of ``metrics.json`` (a value only
+    when ok)."""
+    status = str(metric.get("status", ""))
     return {
-        "label": metric_label(metric),
-        "name": metric.name,
-        "value": format_value(metric),
-        "coverage": format_percent(metric.coverage),
-        "status": metric.status,
-        "status_text": STATUS_TEXT.get(metric.status, metric.status),
-        "reason": metric.reason or "",
-        "definition": metric.definition,
+        "label": metric_name_label(metric["name"], metric.get("side")),
+        "name": metric["name"],
+        "value": format_metric_value(metric.get("value"), metric.get("unit", ""), status),
+        "coverage": format_percent(metric.get("coverage")),
+        "status": status,
+        "status_text": STATUS_TEXT.get(status, status),
+        "reason": metric.get("reason") or "",
+        "definition": metric.get("definition", ""),
     }
 
 
-def quality_verdict(metrics: list) -> dict[str, str] | None:
+def quality_verdict(metrics: list[dict[str, Any]]) -> dict[str, str] | None:
     """The ``recording_quality`` verdict as ``{"scorable", "text", "reasons"}``, if present."""
     for metric in metrics:
-        if metric.name == "recording_quality" and metric.status == "ok":
-            scorable = bool(metric.value)
+        if metric["name"] == "recording_quality" and metric.get("status") == "ok":
+            scorable = bool(metric.get("value"))
             return {
                 "scorable": "yes" if scorable else "no",
                 "text": "This recording can be scored." if scorable else (
                     "This recording cannot be scored reliably; the numbers below are shown "
                     "for reference only."
                 ),
-                "reasons": metric.reason or "",
+                "reasons": metric.get("reason") or "",
             }
     return None
 
 
-def clip_context(
-    result: ClipResult, key_frames: list[KeyFrame], extra_notes: list[str], blur_faces: bool
-) -> dict[str, Any]:
-    """Everything ``clip_report.html`` shows, as plain strings and lists."""
-    signals = result.signals
-    ds = result.landmarks
-    times = time_base(result)
-    plots, plot_notes = [], []
-    for trace in result.traces:
-        x = times
-        if len(x) != len(trace.values):
-            x = np.asarray(ds["time"].values, float)
-        if len(x) != len(trace.values):
-            plot_notes.append(f"Plot of “{trace.label}” left out: its length does not match "
-                              "the clip's time base.")
-            continue
-        plots.append({"label": trace.label,
-                      "uri": figure_data_uri(trace_figure(trace, x, result.events))})
-    view = _plain(getattr(signals, "view", None))
-    duration = result.video.duration_s
+def jpeg_data_uri(jpeg: bytes) -> str:
+    """JPEG bytes as an embeddable ``data:image/jpeg;base64,...`` URI."""
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
+
+
+def clip_context(stored: StoredReport) -> dict[str, Any]:
+    """Everything ``clip_report.html`` shows, as plain strings and lists (the charts as
+    SVG markup)."""
+    report, metrics = stored.report, stored.metrics
+    summary = report.summary
+    plots = [
+        {"label": trace.label,  # the chart escapes its own text: safe to insert as it is
+         "svg": Markup(trace_chart(trace, stored.traces.time_s,
+                                   stored.traces.columns[trace.column], report.events,
+                                   chart_id=f"plot-{n}"))}
+        for n, trace in enumerate(report.traces)
+    ]
+    provenance = metrics.get("provenance") or {}
     return {
-        "clip": result.clip,
-        "duration": f"{duration:.1f} s" if math.isfinite(duration) else "unknown",
-        "analysed": analysis_date(result.provenance),
-        "frames_analysed": int(ds.sizes.get("time", 0)),
-        "fps": format_number(result.video.fps),
-        "view": humanize(str(view)) if view else "Not determined",
-        "view_reason": str(getattr(signals, "view_reason", "") or ""),
-        "posture": posture_summary(getattr(signals, "posture", None)),
-        "infant_found": format_percent(infant_found_share(ds)),
-        "verdict": quality_verdict(result.metrics),
-        "notes": [str(n) for n in result.notes] + extra_notes + plot_notes,
-        "metrics": [metric_row(m) for m in result.metrics],
+        "clip": report.clip,
+        "duration": "unknown" if summary.duration_s is None else f"{summary.duration_s:.1f} s",
+        "analysed": analysis_date(provenance),
+        "frames_analysed": summary.frames_analysed,
+        "fps": format_number(summary.fps),
+        "view": humanize(summary.view) if summary.view else "Not determined",
+        "view_reason": summary.view_reason,
+        "posture": posture_summary(summary.posture_shares),
+        "infant_found": format_percent(summary.infant_found),
+        "verdict": quality_verdict(metrics["metrics"]),
+        "notes": [str(n) for n in metrics.get("notes") or []] + list(report.notes),
+        "metrics": [metric_row(m) for m in metrics["metrics"]],
         "plots": plots,
         "key_frames": [
-            {"uri": image_data_uri(k.image), "caption": k.caption,
-             "time": f"{k.time_s:.2f}", "frame": k.frame_index}
-            for k in key_frames
+            {"uri": jpeg_data_uri(stored.key_frame_jpegs[k.file]), "caption": k.caption,
+             "time": f"{k.time_s:.2f}", "frame": k.frame}
+            for k in report.key_frames
         ],
-        "blur_faces": blur_faces,
-        "provenance": flatten(result.provenance),
+        "blur_faces": report.blur_faces,
+        "provenance": flatten(provenance),
         "version": __version__,
     }
 
@@ -191,58 +150,6 @@ def render_clip_report(context: dict[str, Any]) -> str:
     return _environment.get_template("clip_report.html").render(**context)
 
 
-def report_link(result: ClipResult, out_dir: Path) -> str:
-    """Relative, URL-quoted link from the batch folder to a clip's ``report.html``."""
-    relative = Path(result.clip) / "report.html"
-    if result.output_dir is not None:
-        with contextlib.suppress(ValueError):  # not under out_dir: keep <clip>/report.html
-            relative = (Path(result.output_dir) / "report.html").resolve().relative_to(
-                Path(out_dir).resolve())
-    return quote(relative.as_posix())
-
-
-def batch_context(
-    results: list[ClipResult], failures: list[tuple[str, str]], out_dir: Path
-) -> dict[str, Any]:
-    """Everything ``index.html`` shows: one row per clip, headline metrics, failures."""
-    columns: list[tuple[str, str | None]] = []
-    for result in results:
-        for m in result.metrics:
-            if (m.name, m.side) not in columns:
-                columns.append((m.name, m.side))
-    headline = [key for name in HEADLINE_METRICS for key in columns if key[0] == name]
-    shown = (headline + [key for key in columns if key not in headline])[:MAX_INDEX_METRICS]
-    headers = [metric_name_label(name, side) for name, side in shown]
-    rows = []
-    for result in results:
-        by_key = {(m.name, m.side): m for m in result.metrics}
-        cells = []
-        for key in shown:
-            metric = by_key.get(key)
-            if metric is None:
-                cells.append({"text": "", "title": "not computed"})
-            elif metric.status == "ok":
-                cells.append({"text": format_value(metric), "title": metric.definition})
-            else:
-                cells.append({"text": STATUS_TEXT[metric.status], "title": metric.reason or ""})
-        rows.append({
-            "clip": result.clip,
-            "link": report_link(result, out_dir),
-            "duration": f"{result.video.duration_s:.1f}",
-            "view": humanize(_plain(getattr(result.signals, "view", None)) or "not determined"),
-            "infant_found": format_percent(infant_found_share(result.landmarks)),
-            "cells": cells,
-        })
-    return {
-        "headers": headers,
-        "rows": rows,
-        "more_metrics": len(columns) - len(shown),
-        "failures": [{"clip": str(c), "message": " ".join(str(m).split())} for c, m in failures],
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "version": __version__,
-    }
-
-
 def render_batch_index(context: dict[str, Any]) -> str:
-    """HTML text of the batch index from :func:`batch_context`."""
+    """HTML text of the batch index from :func:`motorobs.report.index.batch_context`."""
     return _environment.get_template("index.html").render(**context)

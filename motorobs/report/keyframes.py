@@ -8,9 +8,11 @@ only ever used when the infant's face can be located in it, so that it can be bl
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -18,7 +20,7 @@ import xarray as xr
 
 from motorobs.landmarks import INDIVIDUAL
 from motorobs.metrics.base import Event
-from motorobs.report.faces import AdultFaceDetector, FaceNotLocatedError
+from motorobs.report.faces import FaceNotLocatedError, shared_face_detector
 from motorobs.report.labels import event_label
 from motorobs.report.overlay import render_key_frame
 from motorobs.schema import FACE_LANDMARKS
@@ -32,6 +34,12 @@ INFANT_BOX_PADDING = 0.15
 infant's larger box side as a margin on every side."""
 MAX_SIDE_PX = 800
 """Key frames larger than this (longer side, px) are scaled down for the report."""
+NO_FACE_NOTE = ("Key frames left out: no frame shows the infant's face clearly enough to blur "
+                "it safely.")
+CROPPED_NOTE = ("Other people's faces could not be searched for (the pose model was not "
+                "available), so key frames show only the part of the picture around the baby.")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -219,6 +227,144 @@ def read_frames(
     return frames
 
 
+def frame_indices(ds: xr.Dataset, choices: list[KeyFrameChoice]) -> list[int]:
+    """The video frame index of each choice."""
+    frame_of = np.asarray(ds["frame"].values, np.int64)
+    return [int(frame_of[c.time_index]) for c in choices]
+
+
+def face_search_method(blur_faces: bool, pose_model_path: Path | None) -> str:
+    """How faces other than the infant's are kept out of key frames: ``"mediapipe_pose"``
+    (searched for with the pose model and blurred), ``"crop_to_infant"`` (no pose model: only
+    the infant's part of the picture is kept) or ``"off"`` (blurring switched off)."""
+    if not blur_faces:
+        return "off"
+    if pose_model_path is not None and Path(pose_model_path).is_file():
+        return "mediapipe_pose"
+    return "crop_to_infant"
+
+
+def key_frame_notes(
+    shown: int, wanted: int, face_search: str, video_path: Path | None, video_read: bool
+) -> list[str]:
+    """The report's notes on its key frames: why some are missing, and the crop fallback.
+
+    Parameters
+    ----------
+    shown, wanted
+        Key frames shown and wanted.
+    face_search
+        :func:`face_search_method` of the key frames.
+    video_path
+        The analysed video.
+    video_read
+        Whether the video could be read (else it is the reason frames are missing).
+    """
+    notes = [CROPPED_NOTE] if face_search == "crop_to_infant" and shown else []
+    if shown >= wanted:
+        return notes
+    if not video_read:
+        notes.append(f"Key frames left out: the video {video_path} is not available."
+                     if not shown else
+                     f"{shown} of {wanted} key frames could be shown: the video {video_path} "
+                     "is not available to read more.")
+    else:
+        notes.append(f"{shown} of {wanted} key frames could be shown "
+                     "(frames are used only where the infant's face can be blurred).")
+    return notes
+
+
+def first_rendered(
+    choices: list[KeyFrameChoice], n_frames: int, render: Callable[[KeyFrameChoice], T | None]
+) -> list[tuple[KeyFrameChoice, T]]:
+    """The first ``n_frames`` choices, in order of preference, that ``render`` turns into an
+    image (``None``: this frame cannot be used, try the next)."""
+    picked: list[tuple[KeyFrameChoice, T]] = []
+    for choice in choices:
+        if len(picked) == n_frames:
+            break
+        rendered = render(choice)
+        if rendered is not None:
+            picked.append((choice, rendered))
+    return picked
+
+
+class KeyFrameRenderer:
+    """Publishable images of chosen frames of one video: every face blurred (other people's
+    found with the pose model, else the picture cropped to the infant), the skeleton drawn,
+    scaled down to :data:`MAX_SIDE_PX`.
+
+    The video is read, and the face detector taken (:func:`~motorobs.report.faces.
+    shared_face_detector`), only when a first frame is rendered; the frames in
+    ``frames_wanted`` are then read in one pass.
+
+    Parameters
+    ----------
+    ds
+        The infant's landmarks.
+    video_path
+        The analysed video (``None`` or missing: nothing can be rendered).
+    frames_wanted
+        Video frame indices that may be asked for.
+    blur_faces, pose_model_path
+        As in :func:`extract_key_frames`.
+    width, height, rotation_deg
+        Upright frame size of the video and its rotation metadata.
+    """
+
+    def __init__(
+        self, ds: xr.Dataset, video_path: Path | None, frames_wanted: Iterable[int], *,
+        blur_faces: bool = True, pose_model_path: Path | None = None, width: int = 0,
+        height: int = 0, rotation_deg: int = 0,
+    ) -> None:
+        self.ds = ds
+        self.video_path = None if video_path is None else Path(video_path)
+        self.blur_faces = blur_faces
+        self.pose_model_path = pose_model_path
+        self.face_search = face_search_method(blur_faces, pose_model_path)
+        self._size = (width, height, rotation_deg)
+        self._frame_of = np.asarray(ds["frame"].values, np.int64)
+        self._wanted = {int(f) for f in frames_wanted}
+        self._tried: set[int] = set()
+        self._images: dict[int, np.ndarray] = {}
+        self.video_missing = False
+        """Whether a frame was asked for while the video was not there."""
+
+    @property
+    def video_available(self) -> bool:
+        """Whether the video file is there to be read."""
+        return self.video_path is not None and self.video_path.is_file()
+
+    def frame_index(self, choice: KeyFrameChoice) -> int:
+        """The video frame index of a choice."""
+        return int(self._frame_of[choice.time_index])
+
+    def render(self, choice: KeyFrameChoice) -> np.ndarray | None:
+        """The (H, W, 3) uint8 RGB image of a choice, or ``None`` when its frame cannot be read
+        or its infant face cannot be located (so it must not be published)."""
+        frame_index = self.frame_index(choice)
+        if frame_index not in self._tried:
+            todo = (self._wanted | {frame_index}) - self._tried
+            self._tried |= todo
+            if self.video_available:
+                self._images.update(read_frames(self.video_path, sorted(todo), *self._size))
+            else:
+                self.video_missing = True
+        rgb = self._images.get(frame_index)
+        if rgb is None:
+            return None
+        detector = (shared_face_detector(self.pose_model_path)
+                    if self.face_search == "mediapipe_pose" else None)
+        try:
+            image = render_key_frame(rgb, self.ds, choice.time_index,
+                                     blur_faces=self.blur_faces, face_detector=detector)
+        except FaceNotLocatedError:
+            return None
+        if self.face_search == "crop_to_infant":
+            image = crop_to_infant(image, self.ds, choice.time_index)
+        return shrink(image, MAX_SIDE_PX)
+
+
 def extract_key_frames(
     ds: xr.Dataset,
     events: list[Event],
@@ -246,49 +392,27 @@ def extract_key_frames(
     blur_faces
         Blur every face (frames without an infant face landmark are never used then).
     pose_model_path
-        MediaPipe pose bundle for finding adults' faces (optional).
+        MediaPipe pose bundle for finding adults' faces (optional; without it, key frames
+        show only the part of the picture around the infant).
     width, height, rotation_deg
         Upright frame size of the video and its rotation metadata.
     """
-    notes: list[str] = []
     if n_frames <= 0:
-        return [], notes
+        return [], []
     if video_path is None or not Path(video_path).is_file():
-        return [], [f"Key frames left out: the video {video_path} is not available."]
+        return [], key_frame_notes(0, n_frames, "", video_path, video_read=False)
     choices = choose_key_frames(ds, events, n_frames, require_face=blur_faces)
     if not choices:
-        return [], ["Key frames left out: no frame shows the infant's face clearly enough to "
-                    "blur it safely."]
-    frame_of = np.asarray(ds["frame"].values, np.int64)
-    images = read_frames(Path(video_path), [int(frame_of[c.time_index]) for c in choices],
-                         width, height, rotation_deg)
-    rendered: list[KeyFrame] = []
-    detector = AdultFaceDetector(pose_model_path) if blur_faces else None
-    try:
-        for choice in choices:
-            if len(rendered) == n_frames:
-                break
-            frame_index = int(frame_of[choice.time_index])
-            if frame_index not in images:
-                continue
-            try:
-                image = render_key_frame(images[frame_index], ds, choice.time_index,
-                                         blur_faces=blur_faces, face_detector=detector)
-            except FaceNotLocatedError:
-                continue
-            if detector is not None and not detector.methods:
-                image = crop_to_infant(image, ds, choice.time_index)
-            rendered.append(KeyFrame(choice.time_index, frame_index,
-                                     float(ds["time"].values[choice.time_index]),
-                                     choice.caption, shrink(image, MAX_SIDE_PX)))
-        if detector is not None and not detector.methods:
-            notes.append("Other people's faces could not be searched for (the pose model "
-                         "was not available), so key frames show only the part of the "
-                         "picture around the baby.")
-    finally:
-        if detector is not None:
-            detector.close()
-    if len(rendered) < n_frames:
-        notes.append(f"{len(rendered)} of {n_frames} key frames could be shown "
-                     "(frames are used only where the infant's face can be blurred).")
-    return sorted(rendered, key=lambda k: k.time_index), notes
+        return [], [NO_FACE_NOTE]
+    renderer = KeyFrameRenderer(ds, video_path, frame_indices(ds, choices),
+                                blur_faces=blur_faces, pose_model_path=pose_model_path,
+                                width=width, height=height, rotation_deg=rotation_deg)
+    times = ds["time"].values
+    key_frames = [
+        KeyFrame(c.time_index, renderer.frame_index(c), float(times[c.time_index]), c.caption,
+                 image)
+        for c, image in first_rendered(choices, n_frames, renderer.render)
+    ]
+    notes = key_frame_notes(len(key_frames), n_frames, renderer.face_search, video_path,
+                            video_read=True)
+    return sorted(key_frames, key=lambda k: k.time_index), notes

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from motorobs.metrics.base import Event, MetricValue
+if TYPE_CHECKING:  # types only: importing motorobs.metrics loads every metric (about 1 s)
+    from motorobs.metrics.base import Event, MetricValue
+    from motorobs.report.record import EventRecord
 
 _PHRASES: dict[tuple[str, ...], str] = {
     ("bl", "per", "s"): "(body units per second)",
@@ -80,7 +83,7 @@ def metric_name_label(name: str, side: str | None) -> str:
     return f"{label} ({side_text(side)})" if side else label
 
 
-def event_label(event: Event) -> str:
+def event_label(event: Event | EventRecord) -> str:
     """Human name of an event: ``"Midline crossing (infant's right hand)"``."""
     label = humanize(event.type)
     return f"{label} ({side_text(event.side)} hand)" if event.side else label
@@ -97,12 +100,17 @@ def format_number(value: float | None) -> str:
 
 def format_value(metric: MetricValue) -> str:
     """``"3.25 per min"`` for an ok metric; empty text otherwise (never a number)."""
-    if metric.status != "ok" or metric.value is None:
+    return format_metric_value(metric.value, metric.unit, metric.status)
+
+
+def format_metric_value(value: float | None, unit: str, status: str) -> str:
+    """What :func:`format_value` shows, from the fields of a metric (as in ``metrics.json``)."""
+    if status != "ok" or value is None:
         return ""
-    if metric.unit == "verdict":
-        return "scorable" if metric.value else "not scorable"
-    unit = f" {unit_text(metric.unit)}" if metric.unit and metric.unit not in ("1", "count") else ""
-    return f"{format_number(float(metric.value))}{unit}"
+    if unit == "verdict":
+        return "scorable" if value else "not scorable"
+    shown_unit = f" {unit_text(unit)}" if unit and unit not in ("1", "count") else ""
+    return f"{format_number(float(value))}{shown_unit}"
 
 
 def format_percent(share: float | None) -> str:

@@ -1,52 +1,44 @@
-"""Writing a clip's and a batch's output files, each atomically (temporary file + rename).
+"""Writing a clip's output files at analysis time, and a batch's from the clip folders.
 
-Per clip: ``metrics.json``, ``events.csv`` and ``report.html``. Per batch: ``summary.csv``
-(one row per clip x metric) and ``index.html`` (links to every clip's report, failures).
+Per clip (see :mod:`motorobs.report.record` for the layout): ``metrics.json`` and
+``events.csv``; ``report.json``, ``traces.parquet`` and ``keyframes/`` (everything the report
+shows, key frames already blurred); then ``report.html``, rendered from those files only by
+:func:`~motorobs.report.rebuild.rebuild_clip_report`. Every file is written atomically
+(temporary file + rename).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import os
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from motorobs.config import ReportConfig
 from motorobs.io.atomic import write_atomic
-from motorobs.report.html import (
-    batch_context,
-    clip_context,
-    render_batch_index,
-    render_clip_report,
+from motorobs.report.collect import clip_summary, event_records, trace_table
+from motorobs.report.index import write_batch_index
+from motorobs.report.keyframe_store import (
+    StoredKeyFrames,
+    remove_stale_key_frames,
+    store_key_frames,
 )
-from motorobs.report.keyframes import KeyFrame, extract_key_frames
+from motorobs.report.rebuild import rebuild_clip_report
+from motorobs.report.record import (
+    METRICS_FILE,
+    REPORT_FILE,
+    REPORT_HTML,
+    TRACES_FILE,
+    ClipReport,
+    json_safe,
+)
+from motorobs.report.store import previous_clip_report, write_json, write_traces
 from motorobs.result import ClipResult
 
 logger = logging.getLogger("motorobs.report")
 
-SUMMARY_COLUMNS = ["clip", "name", "side", "value", "unit", "coverage", "status", "reason",
-                   "definition"]
 DEFAULT_POSE_MODEL = "pose_landmarker_full.task"
-
-
-def _json_safe(value: Any) -> Any:
-    """Plain JSON types: numpy scalars unwrapped, NaN and infinities as ``null``."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
+NO_HTML_NOTE = "Key frames were not made: the HTML report was switched off for this analysis."
 
 
 def find_pose_model(provenance: dict[str, Any]) -> Path | None:
@@ -76,7 +68,7 @@ def write_clip_outputs(
     *,
     pose_model_path: Path | None = None,
 ) -> dict[str, Path]:
-    """Write one clip's ``metrics.json``, ``events.csv`` and (if ``config.html``) ``report.html``.
+    """Write one clip's output files; ``report.html`` (if ``config.html``) from them.
 
     Parameters
     ----------
@@ -94,53 +86,66 @@ def write_clip_outputs(
     Returns
     -------
     dict
-        File name (``"metrics.json"``, ...) -> path written.
+        File name relative to ``out_dir`` (``"metrics.json"``, ``"keyframes/frame_000012.jpg"``,
+        ...) -> path, for every file written now (stored key frames that were reused are not
+        written again).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {
-        "metrics.json": write_atomic(
-            out_dir / "metrics.json",
-            json.dumps(_json_safe(result.to_json_dict()), indent=2, ensure_ascii=False) + "\n",
-        ),
+        METRICS_FILE: write_json(out_dir / METRICS_FILE, json_safe(result.to_json_dict())),
         "events.csv": write_atomic(out_dir / "events.csv",
                                    result.events_table().to_csv(index=False)),
     }
+    key_frames = _key_frames(result, out_dir, config, pose_model_path)
+    written.update({p.relative_to(out_dir).as_posix(): p for p in key_frames.written})
+    traces, table, trace_notes = trace_table(result)
+    report = ClipReport(
+        clip=result.clip,
+        summary=clip_summary(result),
+        blur_faces=config.blur_faces,
+        events=event_records(result.events),
+        traces=traces,
+        key_frame_source=key_frames.source,
+        key_frames=tuple(key_frames.frames),
+        notes=tuple(key_frames.notes + trace_notes),
+    )
+    written[TRACES_FILE] = write_traces(out_dir / TRACES_FILE, table)
+    written[REPORT_FILE] = write_json(out_dir / REPORT_FILE, report.to_json())
+    remove_stale_key_frames(out_dir, [k.file for k in report.key_frames])
     if config.html:
-        key_frames, notes = _key_frames(result, config, pose_model_path)
-        context = clip_context(result, key_frames, notes, config.blur_faces)
-        written["report.html"] = write_atomic(out_dir / "report.html",
-                                              render_clip_report(context))
+        written[REPORT_HTML] = rebuild_clip_report(out_dir)
     return written
 
 
 def _key_frames(
-    result: ClipResult, config: ReportConfig, pose_model_path: Path | None
-) -> tuple[list[KeyFrame], list[str]]:
-    """Key frames for the report; a failure leaves them out with a note, never the report."""
+    result: ClipResult, out_dir: Path, config: ReportConfig, pose_model_path: Path | None
+) -> StoredKeyFrames:
+    """The clip's stored key frames; a failure leaves them out with a note, never the
+    report."""
+    if not config.html:
+        return StoredKeyFrames(None, [], [NO_HTML_NOTE], [])
     if pose_model_path is None:
         pose_model_path = find_pose_model(result.provenance)
     try:
-        return extract_key_frames(
-            result.landmarks,
-            result.events,
-            result.video.path,
-            config.n_key_frames,
-            blur_faces=config.blur_faces,
-            pose_model_path=pose_model_path,
-            width=result.video.width,
-            height=result.video.height,
-            rotation_deg=result.video.rotation_deg,
+        return store_key_frames(
+            result, out_dir, config.n_key_frames,
+            blur_faces=config.blur_faces, pose_model_path=pose_model_path,
+            previous=previous_clip_report(out_dir),
         )
     except Exception as exc:  # a broken frame must not cost the therapist the whole report
         logger.exception("Key frames of %s failed", result.clip)
-        return [], [f"Key frames left out: {type(exc).__name__}: {exc}"]
+        return StoredKeyFrames(None, [], [f"Key frames left out: {type(exc).__name__}: {exc}"],
+                               [])
 
 
 def write_batch_outputs(
     results: list[ClipResult], failures: list[tuple[str, str]], out_dir: Path
 ) -> dict[str, Path]:
-    """Write a batch's ``summary.csv`` and ``index.html``.
+    """Write a batch's ``summary.csv`` and ``index.html`` from the folders of ``results``.
+
+    A thin wrapper of :func:`~motorobs.report.index.write_batch_index`: each result's files
+    must already be on disk, in its ``output_dir`` or else in ``out_dir/<clip>``.
 
     Parameters
     ----------
@@ -149,8 +154,7 @@ def write_batch_outputs(
     failures
         ``(clip or file name, one-line reason)`` of clips that could not be analysed.
     out_dir
-        Batch output folder; each clip's report is expected at ``<clip>/report.html``
-        (or in the clip result's ``output_dir``), linked relatively.
+        Batch output folder; each clip's report is linked relatively.
 
     Returns
     -------
@@ -158,13 +162,5 @@ def write_batch_outputs(
         File name -> path written.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tables = [r.metrics_table() for r in results if r.metrics]
-    summary = (pd.concat(tables, ignore_index=True) if tables
-               else pd.DataFrame(columns=SUMMARY_COLUMNS))
-    return {
-        "summary.csv": write_atomic(out_dir / "summary.csv", summary.to_csv(index=False)),
-        "index.html": write_atomic(
-            out_dir / "index.html", render_batch_index(batch_context(results, failures, out_dir))
-        ),
-    }
+    clips = [os.path.relpath(r.output_dir or out_dir / r.clip, out_dir) for r in results]
+    return write_batch_index(out_dir, failures, clips)

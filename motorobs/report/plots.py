@@ -1,28 +1,28 @@
-"""Plots of the signals behind the metrics (matplotlib, Agg backend, no global state).
+"""Plots of the signals behind the metrics, as inline SVG (:mod:`motorobs.report.svg`).
 
-Each :class:`~motorobs.metrics.base.Trace` becomes one figure: the signal against time
-(seconds), its events shaded, its thresholds drawn as dashed lines.
+Each trace becomes one chart: the signal against time (seconds), the events of its types
+shaded in the colour of the infant's side, its thresholds drawn as dashed lines.
 """
 
 from __future__ import annotations
 
-import base64
-import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
-from motorobs.metrics.base import Event, Trace
 from motorobs.report.labels import humanize, unit_text
+from motorobs.report.svg import Band, line_chart
+
+if TYPE_CHECKING:  # types only: importing motorobs.metrics loads every metric (about 1 s)
+    from motorobs.metrics.base import Event, Trace
+    from motorobs.report.record import EventRecord, TraceInfo
 
 SIDE_COLOURS = {"left": "#ff8c00", "right": "#1e90ff", None: "#7f7f7f"}
 """Shading per event side; the same orange/blue as the skeleton overlay."""
 
 
-def trace_side(trace: Trace) -> str | None:
+def trace_side(trace: Trace | TraceInfo) -> str | None:
     """The infant's side a trace is about: from a name ending in ``_left``/``_right``, else
     from the label naming exactly one side; ``None`` for both or neither."""
     for side in ("left", "right"):
@@ -33,7 +33,9 @@ def trace_side(trace: Trace) -> str | None:
     return sides[0] if len(sides) == 1 else None
 
 
-def events_for_trace(trace: Trace, events: list[Event]) -> list[Event]:
+def events_for_trace(
+    trace: Trace | TraceInfo, events: Sequence[Event | EventRecord]
+) -> list[Event | EventRecord]:
     """Events shaded on a trace's plot: types in ``trace.event_types`` and, for a one-sided
     trace, of that side (or of no side)."""
     side = trace_side(trace)
@@ -43,68 +45,47 @@ def events_for_trace(trace: Trace, events: list[Event]) -> list[Event]:
     ]
 
 
-def trace_figure(trace: Trace, time_s: np.ndarray, events: list[Event]) -> Figure:
-    """Figure of one trace.
+def event_band(event: Event | EventRecord) -> Band:
+    """The shaded band of one event: its interval, its side's colour, its name."""
+    name = humanize(event.type) + (f" (infant's {event.side})" if event.side else "")
+    return Band(event.start_s, event.end_s, SIDE_COLOURS.get(event.side, SIDE_COLOURS[None]),
+                name, f"{name}, {event.start_s:.2f}–{event.end_s:.2f} s")
+
+
+def trace_chart(
+    trace: Trace | TraceInfo,
+    time_s: np.ndarray,
+    values: np.ndarray,
+    events: Sequence[Event | EventRecord],
+    chart_id: str = "chart",
+) -> str:
+    """SVG chart of one trace.
 
     Parameters
     ----------
     trace
-        The signal; ``values`` aligned with ``time_s``.
+        What the signal is (name, label, unit, event types, reference lines).
     time_s
         (T,) time of each value (s).
+    values
+        (T,) the signal, NaN where not seen.
     events
         All events of the clip; those matching the trace are shaded (see
         :func:`events_for_trace`).
+    chart_id
+        Prefix of the chart's element ids, unique within the page.
 
     Raises
     ------
     ValueError
-        If ``time_s`` and ``trace.values`` differ in length.
+        If ``time_s`` and ``values`` differ in length.
     """
-    values = np.asarray(trace.values, float)
-    time_s = np.asarray(time_s, float)
+    values, time_s = np.asarray(values, float), np.asarray(time_s, float)
     if values.shape != time_s.shape:
-        raise ValueError(f"Trace {trace.name}: {values.shape[0]} values but {time_s.shape[0]} "
+        raise ValueError(f"Trace {trace.name}: {values.size} values but {time_s.size} "
                          "times; a trace must be aligned with the analysis time base.")
-    figure = Figure(figsize=(8, 2.6), dpi=96, layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    shaded = events_for_trace(trace, events)
-    legend: dict[str, Patch] = {}
-    for event in shaded:
-        colour = SIDE_COLOURS.get(event.side, SIDE_COLOURS[None])
-        axes.axvspan(event.start_s, event.end_s, color=colour, alpha=0.18, linewidth=0)
-        name = humanize(event.type) + (f" (infant's {event.side})" if event.side else "")
-        legend.setdefault(name, Patch(color=colour, alpha=0.3, label=name))
-    axes.plot(time_s, values, color="#222222", linewidth=1.2)
-    for level in trace.reference_lines:
-        axes.axhline(level, color="#555555", linestyle="--", linewidth=1)
-    axes.set_xlabel("time (s)")
-    axes.set_ylabel(unit_text(trace.unit))
-    axes.set_title(trace.label, loc="left", fontsize=10)
-    if len(time_s):
-        axes.set_xlim(float(np.nanmin(time_s)), float(np.nanmax(time_s)))
-    axes.grid(alpha=0.3)
-    if legend:
-        axes.legend(handles=list(legend.values()), loc="best", fontsize=8)
-    return figure
-
-
-def figure_data_uri(figure: Figure) -> str:
-    """The figure as an embeddable ``data:image/png;base64,...`` URI."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return png_data_uri(buffer.getvalue())
-
-
-def png_data_uri(png: bytes) -> str:
-    """PNG bytes as a ``data:`` URI."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def image_data_uri(rgb: np.ndarray) -> str:
-    """An (H, W, 3) uint8 RGB image as a PNG ``data:`` URI."""
-    ok, png = cv2.imencode(".png", np.ascontiguousarray(rgb[:, :, ::-1]))
-    if not ok:
-        raise ValueError("Could not encode a key frame as PNG.")
-    return png_data_uri(png.tobytes())
+    return line_chart(
+        time_s, values, title=trace.label, x_label="time (s)", y_label=unit_text(trace.unit),
+        bands=[event_band(e) for e in events_for_trace(trace, events)],
+        reference_lines=tuple(trace.reference_lines), chart_id=chart_id,
+    )

@@ -1,5 +1,5 @@
-"""The files a clip and a batch leave behind: metrics.json, events.csv, report.html,
-summary.csv and index.html."""
+"""The files a clip and a batch leave behind: metrics.json, events.csv, report.json,
+traces.parquet, keyframes/, report.html, summary.csv and index.html."""
 
 from __future__ import annotations
 
@@ -70,10 +70,17 @@ def _no_network_references(collector: _Collector) -> None:
 def test_clip_files_written(clip_result, tmp_path):
     out = tmp_path / "out" / "clip"
     written = write_clip_outputs(clip_result, out, ReportConfig(n_key_frames=3))
-    assert set(written) == {"metrics.json", "events.csv", "report.html"}
-    assert all(p.parent == out and p.is_file() for p in written.values())
-    assert sorted(p.name for p in out.iterdir()) == ["events.csv", "metrics.json", "report.html"]
+    key_frames = sorted(k for k in written if k.startswith("keyframes/"))
+    assert len(key_frames) == 3
+    assert set(written) == {"metrics.json", "events.csv", "report.json", "traces.parquet",
+                            "report.html", *key_frames}
+    assert all(p == out / name and p.is_file() for name, p in written.items())
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
+        written)
     assert json.loads((out / "metrics.json").read_text()) == clip_result.to_json_dict()
+    report = json.loads((out / "report.json").read_text())
+    assert [k["file"] for k in report["key_frames"]] == key_frames  # in time order
+    assert [t["name"] for t in report["traces"]] == [t.name for t in clip_result.traces]
 
 
 def test_events_csv_columns_and_rows(clip_result, tmp_path):
@@ -101,8 +108,9 @@ def test_report_is_self_contained_and_plain(clip_result, tmp_path):
     _no_network_references(collector)
     assert "http://" not in html and "https://" not in html and "url(" not in html
     images = [attrs["src"] for tag, attrs in collector.tags if tag == "img"]
-    assert images and all(src.startswith("data:image/png;base64,") for src in images)
-    assert len(images) == 2 + 2  # two trace plots, two key frames
+    assert len(images) == 2 and all(src.startswith("data:image/jpeg;base64,") for src in images)
+    charts = [attrs for tag, attrs in collector.tags if tag == "svg"]
+    assert len(charts) == 2 and all(a["role"] == "img" for a in charts)  # two trace plots
     for text in ("not a diagnosis", "trained on adults", "2-D video",
                  "The infant was told apart from one adult by body size.",
                  "Midline crossings per minute (infant's right)", "6.25 per min",
@@ -143,7 +151,7 @@ def test_key_frames_in_report_are_blurred(clip_result, tmp_path):
     write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=1))
     collector = _parse(tmp_path / "report.html")
     src = [a["src"] for t, a in collector.tags if t == "img" and "Frame" in (a.get("alt") or "")]
-    assert len(src) == 1
+    assert len(src) == 1 and src[0].startswith("data:image/jpeg;base64,")
     image = cv2.imdecode(np.frombuffer(base64.b64decode(src[0].split(",")[1]), np.uint8),
                          cv2.IMREAD_GRAYSCALE)
     face = image[66:80, 146:174]  # inside the checkerboard face, below the drawn face lines
@@ -153,9 +161,14 @@ def test_key_frames_in_report_are_blurred(clip_result, tmp_path):
 def test_text_is_escaped(synthetic_video, tmp_path):
     result = make_result(synthetic_video, clip="<script>alert(1)</script>")
     result.notes = ['<img src="https://example.org/x.png">']
+    trace = result.traces[0]
+    result.traces[0] = Trace(trace.name, "<script>x</script> & co", '<b onload="y">',
+                             trace.values)
     write_clip_outputs(result, tmp_path, ReportConfig(n_key_frames=0))
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b " not in html and "&lt;b onload=&quot;y&quot;&gt;" in html  # in the chart
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; co</title>" in html
     _no_network_references(_parse(tmp_path / "report.html"))
 
 
@@ -169,6 +182,9 @@ def test_missing_video_gives_a_report_without_key_frames(synthetic_video, tmp_pa
 def test_batch_outputs(synthetic_video, tmp_path):
     results = [make_result(synthetic_video, clip=name) for name in ("a clip", "b")]
     results[1].output_dir = tmp_path / "batch" / "nested" / "b"
+    for result in results:
+        write_clip_outputs(result, result.output_dir or tmp_path / "batch" / result.clip,
+                           ReportConfig(n_key_frames=0))
     failures = [("broken.mp4", "VideoError: broken.mp4 is not a video;\n re-export it.")]
     written = write_batch_outputs(results, failures, tmp_path / "batch")
     assert set(written) == {"summary.csv", "index.html"}
@@ -186,6 +202,7 @@ def test_batch_outputs(synthetic_video, tmp_path):
     assert "broken.mp4" in html
     assert "VideoError: broken.mp4 is not a video; re-export it." in html
     assert "6.25 per min" in html and "not enough usable video" in html
+    assert "<td>Top</td><td>100 %</td>" in html  # view and infant found, from report.json
 
 
 def test_batch_without_results(tmp_path):
@@ -196,11 +213,16 @@ def test_batch_without_results(tmp_path):
 
 
 def test_writes_leave_no_temporary_files(clip_result, tmp_path):
-    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=1))
-    write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=1))  # overwrite
+    out = tmp_path / "clip"
+    write_clip_outputs(clip_result, out, ReportConfig(n_key_frames=1))
+    write_clip_outputs(clip_result, out, ReportConfig(n_key_frames=2))  # overwrite
     write_batch_outputs([clip_result], [], tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [
-        "clip.avi", "events.csv", "index.html", "metrics.json", "report.html", "summary.csv"]
+        "clip.avi", "index.html", "summary.csv"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "events.csv", "keyframes", *sorted(
+            k["file"] for k in json.loads((out / "report.json").read_text())["key_frames"]),
+        "metrics.json", "report.html", "report.json", "traces.parquet"]
 
 
 def test_without_blurring_faceless_frames_may_be_shown_with_a_warning(clip_result, tmp_path):
@@ -220,7 +242,7 @@ def test_report_survives_odd_signals(clip_result, tmp_path):
     html = unescape((tmp_path / "report.html").read_text(encoding="utf-8"))
     assert "Not determined" in html and "not determined" in html
     assert "Plot of “Too short” left out" in html
-    assert html.count("data:image/png;base64,") == 1
+    assert html.count("<svg ") == 1 and "not seen in this clip" in html
 
 
 def test_pose_model_found_from_provenance_then_environment(tmp_path, monkeypatch):
@@ -245,13 +267,15 @@ def test_analysis_date_is_shown_in_utc():
 
 def test_batch_index_shows_headline_metrics_first(synthetic_video, tmp_path):
     from motorobs.metrics.base import MetricValue
-    from motorobs.report.html import batch_context
+    from motorobs.report.index import batch_context, read_entry
 
     result = make_result(synthetic_video, clip="c")
     verdict = MetricValue(name="recording_quality", value=1.0, unit="verdict", coverage=1.0,
                           status="ok", definition="1 = can be scored")
     result.metrics = [*result.metrics, verdict]  # registered last, shown first
-    context = batch_context([result], [], tmp_path)
+    write_clip_outputs(result, tmp_path / "c", ReportConfig(html=False))
+    context = batch_context([read_entry(tmp_path, "c")], [])
     assert context["headers"][0] == "Recording quality"
     assert context["rows"][0]["cells"][0]["text"] == "scorable"
     assert len(context["headers"]) == len({(m.name, m.side) for m in result.metrics})
+    assert context["rows"][0]["link"] == ""  # no report.html to link to

@@ -1,21 +1,20 @@
-"""Trace plots: which events are shaded, and the figures themselves."""
+"""Trace plots: which events are shaded, and the SVG charts themselves."""
 
 from __future__ import annotations
 
-import base64
+import xml.etree.ElementTree as ET
 
-import cv2
 import numpy as np
 import pytest
 
 from motorobs.metrics.base import Event, Trace
 from motorobs.report.plots import (
+    SIDE_COLOURS,
     events_for_trace,
-    figure_data_uri,
-    image_data_uri,
-    trace_figure,
+    trace_chart,
     trace_side,
 )
+from motorobs.report.svg import ChartLayout, scale, y_range
 
 EVENTS = [
     Event("midline_crossing", "right", 0.2, 0.4),
@@ -50,30 +49,29 @@ def test_two_sided_trace_shades_every_event_of_its_types():
                                                  ("head_lift", None)]
 
 
-def test_figure_has_shading_and_dashed_reference_lines():
+def test_chart_shades_its_events_and_dashes_its_reference_lines():
     trace = Trace("offset_right", "Right hand", "body units", np.linspace(-1, 1, 20),
                   event_types=("midline_crossing",), reference_lines=(0.1, -0.1))
-    figure = trace_figure(trace, np.arange(20) / 10, EVENTS)
-    axes = figure.axes[0]
-    dashed = [line for line in axes.get_lines() if line.get_linestyle() == "--"]
-    assert sorted(line.get_ydata()[0] for line in dashed) == [-0.1, 0.1]
-    assert len(axes.patches) == 1  # only the right-hand crossing is shaded
-    assert axes.get_xlabel() == "time (s)" and axes.get_ylabel() == "shoulder widths"
+    time_s = np.arange(20) / 10
+    svg = ET.fromstring(trace_chart(trace, time_s, trace.values, EVENTS))
+    bands = svg.findall("rect[@class='band']")
+    assert len(bands) == 1  # only the infant's right-hand crossing, 0.2-0.4 s
+    assert bands[0].get("fill") == SIDE_COLOURS["right"]
+    layout = ChartLayout()
+    x0, x1 = scale(np.array([0.2, 0.4]), (0.0, 1.9), layout.x_pixels)
+    assert float(bands[0].get("x")) == pytest.approx(x0, abs=0.05)
+    assert float(bands[0].get("width")) == pytest.approx(x1 - x0, abs=0.1)
+    assert "Midline crossing (infant's right)" in bands[0].findtext("title")
+    dashed = svg.findall("line[@class='reference']")
+    assert all(line.get("stroke-dasharray") for line in dashed)
+    expected = scale(np.array([0.1, -0.1]), y_range(trace.values, (0.1, -0.1)), layout.y_pixels)
+    assert sorted(float(line.get("y1")) for line in dashed) == pytest.approx(
+        sorted(expected), abs=0.05)
+    texts = [t.text for t in svg.iter("text")]
+    assert "time (s)" in texts and "shoulder widths" in texts and "Right hand" in texts
+    assert svg.findtext("title") == "Right hand"
 
 
-def test_figure_rejects_misaligned_values():
+def test_chart_rejects_misaligned_values():
     with pytest.raises(ValueError, match="time base"):
-        trace_figure(_trace("x"), np.arange(19) / 10, [])
-
-
-def test_data_uris_hold_decodable_png():
-    trace = Trace("x", "x", "u", np.sin(np.arange(20)))
-    uri = figure_data_uri(trace_figure(trace, np.arange(20) / 10, []))
-    assert uri.startswith("data:image/png;base64,")
-    png = np.frombuffer(base64.b64decode(uri.split(",", 1)[1]), np.uint8)
-    assert cv2.imdecode(png, cv2.IMREAD_COLOR).shape[2] == 3
-    rgb = np.zeros((10, 12, 3), np.uint8)
-    rgb[..., 0] = 200  # red in RGB
-    decoded = cv2.imdecode(np.frombuffer(base64.b64decode(image_data_uri(rgb).split(",")[1]),
-                                         np.uint8), cv2.IMREAD_COLOR)
-    assert decoded.shape == (10, 12, 3) and decoded[0, 0, 2] == 200  # BGR: red last
+        trace_chart(_trace("x"), np.arange(19) / 10, np.zeros(20), [])

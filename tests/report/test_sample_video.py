@@ -8,12 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from motorobs.config import ReportConfig
+from motorobs.io.video import probe_video
 from motorobs.landmarks import build_dataset, empty_arrays
 from motorobs.metrics.base import Event
-from motorobs.report.faces import AdultFaceDetector
+from motorobs.report import write_clip_outputs
+from motorobs.report.faces import AdultFaceDetector, close_shared_face_detectors
 from motorobs.report.keyframes import extract_key_frames, read_frames
 from motorobs.report.overlay import draw_skeleton, render_key_frame
 from motorobs.schema import all_keypoints, keypoint_name
+from tests.report.synthetic_clip import make_result
 
 CLIP = "a_midline_reach__top"
 
@@ -101,3 +105,21 @@ def test_a_second_persons_face_is_blurred_too(model_dir, sample_videos):
     assert diff[near_bystander < 0.5 * ear_distance].mean() > 15
     far = (near_infant > 4 * ear_distance) & (near_bystander > 4 * ear_distance)
     assert (diff[far] == 0).all()
+
+
+@pytest.mark.mediapipe
+def test_writing_the_report_again_searches_no_face(model_dir, sample_videos, tmp_path):
+    """The second report of the same analysis reuses the stored key frames: no detector is
+    taken, the video is not read."""
+    truth, video = _ground_truth(sample_videos)
+    result = make_result(video, ds=_dataset(truth))
+    result.video = probe_video(video)
+    model = model_dir / "pose_landmarker_full.task"
+    first = write_clip_outputs(result, tmp_path, ReportConfig(n_key_frames=3),
+                               pose_model_path=model)
+    assert len([k for k in first if k.startswith("keyframes/")]) == 3
+    assert close_shared_face_detectors() == 1  # the first run searched for faces
+    again = write_clip_outputs(result, tmp_path, ReportConfig(n_key_frames=3),
+                               pose_model_path=model)
+    assert not [k for k in again if k.startswith("keyframes/")]
+    assert close_shared_face_detectors() == 0  # the second did not
