@@ -396,6 +396,18 @@ class AdultFaceDetector:
 
 _shared: dict[Path, AdultFaceDetector] = {}
 _shared_lock = threading.Lock()
+_exit_hook: list[bool] = []
+
+
+def _close_shared_at_exit() -> None:
+    """Close the shared detectors when the process ends, while MediaPipe's worker threads
+    still run. :mod:`threading`'s exit hooks run before those threads are stopped; an
+    :mod:`atexit` hook runs after, when a landmarker can no longer be closed (and one left
+    to the garbage collector may then print an error while the interpreter is torn down)."""
+    register = getattr(threading, "_register_atexit", None)  # CPython >= 3.9
+    if register is not None and not _exit_hook:
+        register(close_shared_face_detectors)
+        _exit_hook.append(True)
 
 
 def shared_face_detector(pose_model_path: str | Path | None) -> AdultFaceDetector:
@@ -403,10 +415,8 @@ def shared_face_detector(pose_model_path: str | Path | None) -> AdultFaceDetecto
 
     Creating one loads the MediaPipe graph (about 0.5 s); in IMAGE mode it keeps no state
     between frames, so every clip of a process can use the same. Do not close it: call
-    :func:`close_shared_face_detectors` to free them all. At exit nothing needs closing:
-    MediaPipe then releases its graphs itself (a ``close`` from an ``atexit`` hook would fail,
-    its worker threads being stopped by then). A detector that was closed anyway is replaced
-    by a new one.
+    :func:`close_shared_face_detectors` to free them all (done by itself when the process
+    ends). A detector that was closed anyway is replaced by a new one.
 
     Parameters
     ----------
@@ -420,6 +430,7 @@ def shared_face_detector(pose_model_path: str | Path | None) -> AdultFaceDetecto
     with _shared_lock:
         detector = _shared.get(key)
         if detector is None or not detector.methods:
+            _close_shared_at_exit()
             detector = _shared[key] = AdultFaceDetector(key)
         return detector
 
