@@ -335,3 +335,175 @@ def eval_pose(
     status = eval_pose_command(coco, images, labelme, json_out, model_dir)
     if status:
         raise typer.Exit(status)
+
+# --- the web app: `motorobs serve` and `motorobs users` (see docs/web.md) ----------------
+
+DataDirOption = Annotated[
+    Path,
+    typer.Option("--data-dir", envvar="MOTOROBS_DATA_DIR",
+                 help="The web app's data folder: database, uploaded videos, results."),
+]
+DbUrlOption = Annotated[
+    str | None,
+    typer.Option("--db-url", envvar="MOTOROBS_DB_URL",
+                 help="Database URL, e.g. postgresql://user:password@host/motorobs (default: "
+                 "SQLite in the data folder)."),
+]
+
+
+def _web():
+    """The web app's modules, or a clear message when its extra is not installed."""
+    try:
+        from motorobs.web import server, settings
+    except ImportError as exc:
+        err.print(f'[red]error:[/red] the web app needs its extra: pip install "motorobs[web]" '
+                  f"({exc}).", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    return server, settings
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    data_dir: DataDirOption = Path("motorobs-data"),
+    db_url: DbUrlOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Clips analysed at once in worker "
+                     "processes (default: the CPU cores less one)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", envvar="MOTOROBS_SCHEDULER",
+                     help="Analyse on this Dask cluster (tcp://HOST:8786); the data folder "
+                     "must be shared with its machines at the same path."),
+    ] = None,
+    max_upload_mb: Annotated[
+        int, typer.Option("--max-upload-mb", min=1, help="Largest video file accepted (MB).")
+    ] = 1024,
+    delete_videos: Annotated[
+        bool,
+        typer.Option("--delete-videos-when-done", help="Delete each raw video once it is "
+                     "analysed (its report and metrics stay)."),
+    ] = False,
+    model_dir: ModelDirOption = None,
+    fps: Annotated[
+        float | None,
+        typer.Option("--fps", min=0, help="Analyse at most this many frames per second "
+                     "(default 15; 0 = every frame)."),
+    ] = None,
+    ssl_certfile: Annotated[
+        Path | None, typer.Option("--ssl-certfile", help="Serve HTTPS with this certificate.")
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option("--ssl-keyfile", help="The certificate's private key.")
+    ] = None,
+) -> None:
+    """Start the therapists' web app (sign in, caseload, uploads, background analysis,
+    reports). Add accounts first with `motorobs users add`."""
+    server, web_settings = _web()
+    from motorobs.web.db import DatabaseError
+
+    pose: dict = {"model_dir": str(model_dir) if model_dir else None}
+    if fps is not None:
+        pose["analysis_fps"] = fps or None
+    settings = web_settings.WebSettings(
+        data_dir=data_dir, db_url=db_url, max_upload_bytes=max_upload_mb << 20,
+        delete_videos_when_done=delete_videos, scheduler=scheduler,
+        workers=workers or web_settings.default_workers(), analysis={"pose": pose})
+    scheme = "https" if ssl_certfile else "http"
+    out.print(f"motorobs web app on {scheme}://{host}:{port}/ (data in {settings.data_dir}); "
+              "Ctrl-C stops it.", highlight=False, soft_wrap=True)
+    try:
+        server.serve(settings, host, port, ssl_certfile=str(ssl_certfile or "") or None,
+                     ssl_keyfile=str(ssl_keyfile or "") or None)
+    except DatabaseError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+users_app = typer.Typer(help="Accounts of the web app.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _read_password() -> str:
+    """The new password: the first line of standard input when it is not a terminal (for
+    scripts), else asked twice without echo."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        err.print("[red]error:[/red] the two passwords differ; nothing was changed.")
+        raise typer.Exit(2)
+    return first
+
+
+def _web_accounts(data_dir: Path, db_url: str | None):
+    """The web server module and the settings naming the accounts' database."""
+    server, web_settings = _web()
+    return server, web_settings.WebSettings(data_dir=data_dir, db_url=db_url, workers=1)
+
+
+@contextmanager
+def _account_errors() -> Iterator[None]:
+    """A refused account change or an unreachable database: one ``error:`` line, exit 2."""
+    from motorobs.web.accounts import AccountError
+    from motorobs.web.db import DatabaseError
+    from motorobs.web.security import PasswordRejected
+
+    try:
+        yield
+    except (AccountError, PasswordRejected, DatabaseError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+class Role(str, Enum):
+    therapist = "therapist"
+    admin = "admin"
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="The new account's username.")],
+    role: Annotated[Role, typer.Option("--role", help="therapist or admin.")] = Role.therapist,
+    data_dir: DataDirOption = Path("motorobs-data"),
+    db_url: DbUrlOption = None,
+) -> None:
+    """Add an account; the password is read from standard input when it is not a terminal."""
+    server, settings = _web_accounts(data_dir, db_url)
+    with _account_errors():
+        name = server.add_user(settings, username, _read_password(), role.value)
+    out.print(f"added {role.value} {name}", highlight=False)
+
+
+@users_app.command("token")
+def users_token(
+    username: Annotated[str, typer.Argument(help="Whose token.")],
+    label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "",
+    data_dir: DataDirOption = Path("motorobs-data"),
+    db_url: DbUrlOption = None,
+) -> None:
+    """Print a new personal API token (on the last line; it is shown only once)."""
+    server, settings = _web_accounts(data_dir, db_url)
+    with _account_errors():
+        token = server.new_token(settings, username, label)
+    out.print(f"New API token for {username} (send it as 'Authorization: Bearer TOKEN'; keep "
+              "it secret, revoke it on the account page):", highlight=False, soft_wrap=True)
+    print(token)
+
+
+@users_app.command("list")
+def users_list(
+    data_dir: DataDirOption = Path("motorobs-data"),
+    db_url: DbUrlOption = None,
+) -> None:
+    """List the accounts."""
+    server, settings = _web_accounts(data_dir, db_url)
+    with _account_errors():
+        accounts = server.list_users(settings)
+    for name, role, active in accounts:
+        out.print(f"{name}\t{role}\t{'active' if active else 'disabled'}", highlight=False)
