@@ -173,12 +173,13 @@ def store_clips(db: Session, storage: Storage, user: CurrentUser, child_id: int,
     """
     child = get_child(db, user.id, child_id)
     check_session_date(child.birth_date, when, today)
-    session = session_on(db, child, when)
+    session = None  # made only for a new clip: a re-upload adds no empty session
     outcomes, moved = [], []
     try:
         for item in checked:
             outcome = _duplicate(db, child.id, item)
             if outcome is None:
+                session = session or session_on(db, child, when)
                 outcome = _new_clip(db, storage, user, child.id, session.id, item, moved)
             outcomes.append(outcome)
             if not outcome.duplicate:

@@ -81,6 +81,7 @@ class _Receiver:
         self._hash = None
         self._field_name: str | None = None
         self._field_value = bytearray()
+        self.complete = False
 
     def callbacks(self) -> dict:
         return {
@@ -91,7 +92,11 @@ class _Receiver:
             "on_headers_finished": self._headers_finished,
             "on_part_data": self._part_data,
             "on_part_end": self._part_end,
+            "on_end": self._end,
         }
+
+    def _end(self) -> None:
+        self.complete = True
 
     def _part_begin(self) -> None:
         self._headers = {}
@@ -198,7 +203,7 @@ async def receive_form(
         async for chunk in chunks:
             parser.write(chunk)
         parser.finalize()
-        if receiver._file is not None or receiver._field_name is not None:
+        if not receiver.complete:
             raise UploadRefused("The upload was cut off before it was complete; try again.")
     except UploadRefused:
         receiver.close()
