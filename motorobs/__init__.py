@@ -26,7 +26,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 _EXPORTS = {
     "analyze_video": "motorobs.pipeline",
-    "analyze_many": "motorobs.pipeline",
+    "run_batch": "motorobs.batch",
     "AnalysisConfig": "motorobs.config",
     "ClipResult": "motorobs.result",
     "load_landmarks": "motorobs.landmarks",

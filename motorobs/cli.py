@@ -1,12 +1,14 @@
 """The ``motorobs`` command line (Typer).
 
-Commands: ``analyze`` (videos or folders -> landmarks, metrics, reports), ``info``
+Commands: ``analyze`` (videos or folders -> landmarks, metrics, reports; parallel and
+resumable, see :mod:`motorobs.batch`), ``report`` (rebuild reports from saved outputs), ``info``
 (versions and where the models are), ``metrics`` (every metric with its unit and definition).
 User mistakes give a one-line message naming the file and the fix, never a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from collections.abc import Iterator
@@ -82,6 +84,14 @@ ModelDirOption = Annotated[
 ]
 
 
+def default_workers() -> int:
+    """Worker processes by default: the CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @app.command()
 def analyze(
     inputs: Annotated[
@@ -109,13 +119,34 @@ def analyze(
     ] = True,
     recompute: Annotated[
         bool,
-        typer.Option("--recompute", help="Run landmark estimation again even if saved."),
+        typer.Option("--recompute", help="Analyse every clip again, landmarks included, even "
+                     "if it is done with the same inputs."),
     ] = False,
+    retry_failed: Annotated[
+        bool,
+        typer.Option("--retry-failed", help="Analyse again the clips that failed before."),
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1,
+                     help="Clips analysed at once, in worker processes (default: the number "
+                     "of CPU cores)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", envvar="MOTOROBS_SCHEDULER",
+                     help="Send the clips to this Dask cluster (tcp://HOST:8786) instead; the "
+                     "videos and OUTPUT must be on a folder the cluster's machines share. "
+                     'Needs pip install "motorobs[dask]".'),
+    ] = None,
     camera: CameraOption = CameraPosition.auto,
 ) -> None:
     """Analyse videos: writes, per clip, landmarks.parquet, metrics.json, events.csv and
-    report.html into OUTPUT/<clip>/, plus OUTPUT/summary.csv and OUTPUT/index.html."""
-    from motorobs.pipeline import analyze_many
+    report.html into OUTPUT/<clip>/, plus OUTPUT/summary.csv and OUTPUT/index.html.
+
+    Resumable: OUTPUT/manifest.jsonl records each clip's state; running the same command
+    again skips the clips already done with the same video, settings and models."""
+    from motorobs.batch import BatchInterrupted, run_batch
 
     videos, failures = _collect_videos(inputs)
     pose = {"model_dir": model_dir}
@@ -126,7 +157,46 @@ def analyze(
     with _user_errors_logged_to(output) as console:
         for _name, message in failures:
             logger.error("%s", message)
-        with Progress(
+        display = _BatchDisplay(console)
+        try:
+            with display:
+                summary = run_batch(
+                    videos, output, config,
+                    workers=workers or default_workers(), scheduler=scheduler,
+                    native_log=output / "run.log",
+                    retry_failed=retry_failed,
+                    reuse_landmarks=not recompute, extra_failures=failures,
+                    on_plan=display.plan, on_event=display.event,
+                    force=recompute,
+                )
+        except BatchInterrupted as stop:
+            done = stop.summary
+            err.print(
+                f"[yellow]stopped:[/yellow] {len(done.done)} clip(s) done, "
+                f"{len(done.interrupted)} not finished (nothing half-written was kept). Run "
+                "the same command again to resume; clips already done are skipped.",
+                highlight=False, soft_wrap=True)
+            raise typer.Exit(130) from None
+    for _name, message in summary.failures:
+        err.print(f"[red]failed:[/red] {message}", highlight=False, soft_wrap=True)
+    skipped = f" ({len(summary.skipped)} already done, skipped)" if summary.skipped else ""
+    n_done = len(summary.done)
+    out.print(
+        f"{n_done} of {n_done + len(summary.failures)} clip(s) analysed{skipped}; "
+        f"open {output / 'index.html'}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if summary.failures:
+        raise typer.Exit(1)
+
+
+class _BatchDisplay:
+    """One progress display for a batch: clips done of total with ETA, frames analysed,
+    and a line per worker with the clip it is on."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -134,37 +204,72 @@ def analyze(
             TimeRemainingColumn(),
             console=console,
             transient=False,
-        ) as bar:
-            clips = bar.add_task("clips", total=len(videos))
-            frames = bar.add_task("frames", total=None)
+        )
+        self.clips = self.progress.add_task("clips", total=None)
+        self.frames = self.progress.add_task("frames", total=None)
+        self.frames_by_clip: dict[str, tuple[int, int]] = {}
+        self.rows: dict[str, int] = {}
+        self.worker_of: dict[str, str] = {}
 
-            def on_clip_start(video: Path, n: int) -> None:
-                bar.update(clips, completed=n)
-                bar.reset(frames, total=None, description=f"  {video.name}")
+    def __enter__(self) -> _BatchDisplay:
+        self.progress.__enter__()
+        return self
 
-            def on_frames(done: int, total: int) -> None:
-                bar.update(frames, completed=done, total=total)
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
 
-            batch = analyze_many(
-                videos,
-                output,
-                config,
-                on_clip_start=on_clip_start,
-                progress=on_frames,
-                reuse_landmarks=not recompute,
-                extra_failures=failures,
-            )
-            bar.update(clips, completed=len(videos))
-    for _name, message in batch.failures:
+    def plan(self, to_run: list, skipped: list[str]) -> None:
+        note = f" ({len(skipped)} already done)" if skipped else ""
+        self.progress.update(self.clips, total=len(to_run), description=f"clips{note}")
+
+    def event(self, event) -> None:
+        from motorobs.batch import JobFinished, JobProgress, JobStarted
+
+        if isinstance(event, JobStarted):
+            if event.worker == "dask":
+                return
+            self.worker_of[event.clip] = event.worker
+            if event.worker not in self.rows:
+                self.rows[event.worker] = self.progress.add_task("", total=None)
+            self.progress.reset(self.rows[event.worker], total=None,
+                                description=f"  {event.clip}")
+        elif isinstance(event, JobProgress):
+            self.frames_by_clip[event.clip] = (event.frames_done, event.frames_total)
+            done = sum(d for d, _ in self.frames_by_clip.values())
+            self.progress.update(self.frames, completed=done)
+            row = self.rows.get(self.worker_of.get(event.clip, ""))
+            if row is not None:
+                self.progress.update(row, completed=event.frames_done,
+                                     total=event.frames_total)
+        elif isinstance(event, JobFinished):
+            self.progress.advance(self.clips)
+            row = self.rows.get(self.worker_of.pop(event.outcome.clip, ""))
+            if row is not None:
+                self.progress.update(row, description="  (idle)")
+
+
+@app.command()
+def report(
+    results: Annotated[
+        Path,
+        typer.Argument(help="A results folder written by `motorobs analyze -o`."),
+    ],
+) -> None:
+    """Rebuild every clip's report.html, index.html and summary.csv from the saved outputs
+    (no video and no MediaPipe needed: works after the videos were moved or deleted)."""
+    from motorobs.batch import rebuild_reports
+
+    if not results.is_dir():
+        err.print(f"[red]error:[/red] {results}: no such results folder; give the folder "
+                  "that `motorobs analyze -o` wrote.", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    with _user_errors_logged_to(results):
+        rebuilt, problems = rebuild_reports(results)
+    for _clip, message in problems:
         err.print(f"[red]failed:[/red] {message}", highlight=False, soft_wrap=True)
-    n_ok = len(batch.results)
-    out.print(
-        f"{n_ok} of {n_ok + len(batch.failures)} clip(s) analysed; "
-        f"open {output / 'index.html'}",
-        highlight=False,
-        soft_wrap=True,
-    )
-    if batch.failures:
+    out.print(f"{len(rebuilt)} report(s) rebuilt; open {results / 'index.html'}",
+              highlight=False, soft_wrap=True)
+    if problems:
         raise typer.Exit(1)
 
 
@@ -335,6 +440,7 @@ def eval_pose(
     status = eval_pose_command(coco, images, labelme, json_out, model_dir)
     if status:
         raise typer.Exit(status)
+
 
 # --- the web app: `motorobs serve` and `motorobs users` (see docs/web.md) ----------------
 

@@ -2,7 +2,8 @@
 
 video -> landmarks (MediaPipe, or reused from an earlier run) -> clean body-relative signals
 -> metrics and events -> files (landmarks.parquet, metrics.json, events.csv, report.html).
-The command line, notebooks, batch runs and the web service all call it.
+The command line, notebooks, batch runs (:mod:`motorobs.batch`) and the web service all
+call it.
 """
 
 from __future__ import annotations
@@ -10,9 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import platform
-import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -202,89 +200,3 @@ def _provenance(
         "signal_processing": getattr(signals, "provenance", {}),
         "config": config.to_dict(),
     }
-
-
-# --------------------------------------------------------------------------- batches
-
-
-@dataclass
-class BatchResult:
-    """Outcome of :func:`analyze_many`: one result per clip that worked, and the failures."""
-
-    results: list[ClipResult] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    """``(file name, one-line reason)`` for every clip that could not be analysed."""
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-
-def clip_output_dir(output_root: Path, video: Path) -> Path:
-    """Where a clip's files go: ``<output_root>/<clip name>/``."""
-    return output_root / video.stem
-
-
-def analyze_many(
-    videos: Iterable[Path],
-    output_root: str | Path,
-    config: ConfigLike = None,
-    *,
-    on_clip_start: Callable[[Path, int], None] | None = None,
-    progress: ProgressCallback | None = None,
-    reuse_landmarks: bool = True,
-    extra_failures: Iterable[tuple[str, str]] = (),
-) -> BatchResult:
-    """Analyse several clips; one bad clip never stops the others.
-
-    Writes each clip's files as soon as it is done, then ``summary.csv`` and ``index.html``
-    in ``output_root``. ``extra_failures`` (e.g. paths that do not exist) are listed in the
-    index with the clips that failed here.
-
-    Raises
-    ------
-    ValueError
-        If two videos would write to the same output folder (same name, other suffix).
-    """
-    from motorobs.report import write_batch_outputs
-
-    config = as_config(config)
-    output_root = Path(output_root)
-    videos = list(videos)
-    _check_collisions(videos)
-    output_root.mkdir(parents=True, exist_ok=True)
-    batch = BatchResult(failures=list(extra_failures))
-    for n, video in enumerate(videos):
-        if on_clip_start:
-            on_clip_start(video, n)
-        try:
-            batch.results.append(
-                analyze_video(
-                    video,
-                    config,
-                    output_dir=clip_output_dir(output_root, video),
-                    progress=progress,
-                    reuse_landmarks=reuse_landmarks,
-                )
-            )
-        except MotorobsError as exc:
-            logger.error("%s", exc)
-            batch.failures.append((video.name, str(exc)))
-        except Exception as exc:  # a bug must not lose the other clips' work
-            logger.error("%s: internal error\n%s", video, traceback.format_exc())
-            batch.failures.append(
-                (video.name, f"internal error ({type(exc).__name__}: {exc}); see run.log")
-            )
-    write_batch_outputs(batch.results, batch.failures, output_root)
-    return batch
-
-
-def _check_collisions(videos: list[Path]) -> None:
-    seen: dict[str, Path] = {}
-    for video in videos:
-        other = seen.setdefault(video.stem, video)
-        if other != video:
-            raise ValueError(
-                f"{other} and {video} would both write to the folder {video.stem!r}; "
-                "rename one of them."
-            )

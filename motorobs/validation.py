@@ -300,8 +300,10 @@ def validate_folder(
     (scores, events, angles)
         The three tables.
     """
+    from motorobs.errors import MotorobsError
     from motorobs.io.video import find_videos
-    from motorobs.pipeline import analyze_many
+    from motorobs.pipeline import analyze_video
+    from motorobs.report import write_batch_index
 
     folder, output = Path(folder), Path(output)
     videos = [v for v in find_videos(folder) if ground_truth_path(v).is_file()]
@@ -309,16 +311,23 @@ def validate_folder(
         raise FileNotFoundError(
             f"{folder}: no clip with a ground-truth file (<clip>.events.json beside it)."
         )
-    batch = analyze_many(videos, output, config)
     event_rows, angle_rows, all_errors = [], [], []
-    for result in batch.results:
-        truth = json.loads(ground_truth_path(result.video.path).read_text())
+    analysed, failures = [], []
+    for video in videos:  # one clip's full result in memory at a time
+        try:
+            result = analyze_video(video, config, output_dir=output / video.stem)
+        except MotorobsError as exc:
+            failures.append((video.name, str(exc)))
+            continue
+        analysed.append(result.clip)
+        truth = json.loads(ground_truth_path(video).read_text())
         rows, angles = compare_clip(result.clip, truth, result)
         event_rows.append(rows)
         angle_rows.append(angles)
         errors = angle_error_values(truth, result)
         if errors is not None:
             all_errors.append(errors)
+    write_batch_index(output, failures, clips=analysed)
     events = pd.concat(event_rows, ignore_index=True) if event_rows else pd.DataFrame(
         columns=list(ROW_COLUMNS)
     )
@@ -329,8 +338,8 @@ def validate_folder(
     scores.to_csv(output / "validation_scores.csv", index=False)
     angles.to_csv(output / "validation_angles.csv", index=False)
     payload = {
-        "clips": [r.clip for r in batch.results],
-        "failed": [{"clip": c, "reason": m} for c, m in batch.failures],
+        "clips": analysed,
+        "failed": [{"clip": c, "reason": m} for c, m in failures],
         "scores": json.loads(scores.to_json(orient="records")),
         "angles": json.loads(angles.to_json(orient="records")),
         "angle_pooled": pooled_angle_error(all_errors),

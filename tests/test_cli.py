@@ -10,26 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from motorobs.cli import app
+from tests.fixtures.clips import short_clip
 
 runner = CliRunner()
-
-
-def short_clip(source: Path, dest: Path, n_frames: int = 20) -> Path:
-    """Re-encode the first frames of ``source`` into ``dest`` (mp4v)."""
-    capture = cv2.VideoCapture(str(source))
-    fps = capture.get(cv2.CAP_PROP_FPS)
-    writer = None
-    for _ in range(n_frames):
-        ok, frame = capture.read()
-        assert ok
-        if writer is None:
-            height, width = frame.shape[:2]
-            writer = cv2.VideoWriter(str(dest), cv2.VideoWriter_fourcc(*"mp4v"), fps,
-                                     (width, height))
-        writer.write(frame)
-    writer.release()
-    capture.release()
-    return dest
 
 
 def one_line_errors(output: str) -> list[str]:

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
+from motorobs.batch import run_batch
 from motorobs.config import AnalysisConfig
-from motorobs.pipeline import analyze_many
 
 from ..conftest import REALDATA
 
@@ -27,7 +27,7 @@ def real_results(tmp_path_factory, model_dir):
         pytest.skip(f"no real clips under {REALDATA}")
     config = AnalysisConfig().with_overrides(pose={"model_dir": model_dir, "analysis_fps": 5.0})
     out = tmp_path_factory.mktemp("real")
-    return out, analyze_many(REAL_CLIPS, out, config)
+    return out, run_batch(REAL_CLIPS, out, config)
 
 
 def test_every_real_clip_completes_with_a_report(real_results):
