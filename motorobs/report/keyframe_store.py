@@ -124,37 +124,39 @@ def store_key_frames(
     renderer_args = {"blur_faces": blur_faces, "pose_model_path": pose_model_path,
                      "width": video.width, "height": video.height,
                      "rotation_deg": video.rotation_deg}
-    choices = choose_key_frames(ds, result.events, n_frames, require_face=blur_faces)
     source = KeyFrameSource(str(video.sha256 or ""), blur_faces,
                             face_search_method(blur_faces, pose_model_path),
                             Path(pose_model_path).name if pose_model_path else None,
                             MAX_SIDE_PX)
     if n_frames <= 0:
         return StoredKeyFrames(source, [], [], [])
+    choices = choose_key_frames(ds, result.events, n_frames, require_face=blur_faces)
     if not choices:
         return StoredKeyFrames(source, [], [NO_FACE_NOTE], [])
     stored = reusable_key_frames(previous, source, clip_dir)
     times = ds["time"].values
     fingerprints = {c.time_index: landmarks_fingerprint(ds, c.time_index) for c in choices}
-    to_render = [f for c, f in zip(choices, frame_indices(ds, choices), strict=True)
-                 if not (f in stored and stored[f].landmarks_sha256 == fingerprints[c.time_index])]
-    renderer = KeyFrameRenderer(ds, video.path, to_render, **renderer_args)
+    frame_of = dict(zip((c.time_index for c in choices), frame_indices(ds, choices),
+                        strict=True))
+    kept = {t: stored[f] for t, f in frame_of.items()
+            if f in stored and stored[f].landmarks_sha256 == fingerprints[t]}
+    renderer = KeyFrameRenderer(ds, video.path,
+                                [f for t, f in frame_of.items() if t not in kept],
+                                **renderer_args)
     written: list[Path] = []
 
     def produce(choice: KeyFrameChoice) -> KeyFrameRecord | None:
-        frame = renderer.frame_index(choice)
-        fingerprint = fingerprints[choice.time_index]
-        kept = stored.get(frame)
-        if kept is not None and kept.landmarks_sha256 == fingerprint:
-            return replace(kept, time_s=float(times[choice.time_index]), caption=choice.caption)
+        time_s = float(times[choice.time_index])
+        if choice.time_index in kept:
+            return replace(kept[choice.time_index], time_s=time_s, caption=choice.caption)
         image = renderer.render(choice)
         if image is None:
             return None
-        file = key_frame_file(frame)
+        frame = frame_of[choice.time_index]
         (clip_dir / KEYFRAMES_DIR).mkdir(parents=True, exist_ok=True)
-        written.append(write_atomic(clip_dir / file, encode_jpeg(image)))
-        return KeyFrameRecord(file, frame, float(times[choice.time_index]), choice.caption,
-                              fingerprint)
+        written.append(write_atomic(clip_dir / key_frame_file(frame), encode_jpeg(image)))
+        return KeyFrameRecord(key_frame_file(frame), frame, time_s, choice.caption,
+                              fingerprints[choice.time_index])
 
     frames = [record for _, record in first_rendered(choices, n_frames, produce)]
     notes = key_frame_notes(len(frames), n_frames, source.face_search, video.path,
