@@ -1,11 +1,13 @@
 """The background job queue: clips are analysed through :mod:`motorobs.batch`, and every
 job's state lives in the database.
 
-A dispatcher thread in the server claims queued jobs (an atomic ``UPDATE ... WHERE
-claimed_by IS NULL``, so two servers sharing a database never take the same job), runs them
-as one batch on an executor (local worker processes by default, Dask when a scheduler is
-configured) and records each event: ``running`` with the worker, frame progress (at most once
-a second per job), then ``done`` or ``failed`` with a reason a therapist understands.
+The server runs one dispatcher thread per worker slot (``--workers``). Each claims the
+oldest queued job (an atomic ``UPDATE ... WHERE claimed_by IS NULL``, so two servers sharing
+a database never take the same job), runs it on an executor of its own (a local worker
+process by default, the Dask cluster when a scheduler is configured) and records each event:
+``running`` with the worker, frame progress (at most once a second per job), then ``done`` or
+``failed`` with a reason a therapist understands. A job uploaded while others run starts as
+soon as a slot is free, and a worker process never outlives its clip.
 
 Nothing is lost when the server dies: a claim names its server instance and is refreshed
 by a heartbeat; at start (and then regularly) claims of a server that is gone (its process
@@ -125,8 +127,8 @@ class JobQueue:
     def start(self) -> None:
         """Release the claims of servers that are gone, then start the dispatcher."""
         self.release_stale_claims()
-        for target, name in ((self._dispatch, "motorobs-jobs"),
-                             (self._heartbeat, "motorobs-heartbeat")):
+        targets = [(self._dispatch, f"motorobs-jobs-{k}") for k in range(self.slots)]
+        for target, name in [*targets, (self._heartbeat, "motorobs-heartbeat")]:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -159,14 +161,17 @@ class JobQueue:
             if not ran:
                 self._wake.wait(POLL_S)
 
-    def batch_size(self) -> int:
-        return max(8, 4 * max(1, self.settings.workers))
+    @property
+    def slots(self) -> int:
+        """Jobs analysed at once: ``workers`` (one in the server process for ``0``)."""
+        return max(1, self.settings.workers)
 
-    def run_once(self) -> int:
-        """Claim queued jobs and run them to the end; returns how many were claimed."""
+    def run_once(self, limit: int = 1) -> int:
+        """Claim up to ``limit`` queued jobs and run them to the end; returns how many."""
         self.release_stale_claims()
-        claimed = self.claim(self.batch_size())
+        claimed = self.claim(limit)
         if claimed:
+            self._wake.set()  # there may be more: an idle slot looks too
             self._run(claimed)
         return len(claimed)
 
@@ -199,14 +204,15 @@ class JobQueue:
                 "analysis); upload it again to analyse it.")), None)
         return claimed
 
-    def _executor(self, n_jobs: int) -> Executor:
+    def _executor(self) -> Executor:
+        """Where one slot's jobs run: Dask, this process (``workers=0``), or a worker
+        process of its own."""
         run = guarded(self.settings.job_function)
         if self.settings.scheduler:
             return DaskExecutor(self.settings.scheduler, run=run)
         if self.settings.workers == 0:
             return InProcessExecutor(run)
-        return LocalProcessExecutor(min(self.settings.workers, n_jobs),
-                                    native_log=self.storage.logs / "workers.log", run=run)
+        return LocalProcessExecutor(1, native_log=self.storage.logs / "workers.log", run=run)
 
     def _run(self, claimed: list[ClaimedJob]) -> None:
         by_clip = {c.clip.clip: c for c in claimed}
@@ -234,7 +240,7 @@ class JobQueue:
                 raise KeyboardInterrupt  # the executors stop their workers on this
 
         try:
-            self._executor(len(claimed)).run([c.clip for c in claimed], on_event)
+            self._executor().run([c.clip for c in claimed], on_event)
         except KeyboardInterrupt:
             logger.info("job queue: stopped; unfinished jobs run at the next start")
         except Exception:
