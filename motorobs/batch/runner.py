@@ -31,6 +31,7 @@ from motorobs.batch.jobs import (
 from motorobs.batch.lock import OutputLock
 from motorobs.batch.manifest import ClipInputs, ClipRecord, Manifest
 from motorobs.config import AnalysisConfig
+from motorobs.errors import MotorobsError
 from motorobs.io.atomic import remove_leftovers
 
 CLIP_OUTPUTS: tuple[str, ...] = ("metrics.json", "events.csv")
@@ -316,8 +317,10 @@ def rebuild_reports(output_root: str | Path) -> tuple[list[str], list[tuple[str,
             try:
                 rebuild_clip_report(output_root / clip)
                 rebuilt.append(clip)
+            except MotorobsError as exc:  # its message names the folder and the fix
+                problems.append((clip, str(exc)))
             except Exception as exc:  # one broken clip folder must not stop the others
-                problems.append((clip, f"{output_root / clip}: {exc}"))
+                problems.append((clip, f"{output_root / clip}: {type(exc).__name__}: {exc}"))
         if latest:
             write_index(output_root, problems)
         else:
