@@ -13,10 +13,18 @@ from motorobs.web.storage import Storage
 
 def serve(settings: WebSettings, host: str, port: int, *, ssl_certfile: str | None = None,
           ssl_keyfile: str | None = None, log_level: str = "info") -> None:
-    """Run the app with uvicorn until stopped (Ctrl-C or SIGTERM stop it cleanly)."""
+    """Run the app with uvicorn until stopped (Ctrl-C or SIGTERM stop it cleanly).
+
+    Raises
+    ------
+    motorobs.web.db.DatabaseError
+        The database cannot be reached (checked before the server starts listening).
+    """
     import uvicorn
 
     from motorobs.web.app import create_app
+
+    open_database(settings).dispose()  # a clear error now rather than a failed start-up
 
     logging.getLogger("motorobs").setLevel(logging.INFO)
     handler = logging.StreamHandler(sys.stderr)

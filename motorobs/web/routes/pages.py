@@ -82,7 +82,14 @@ def _child(request: Request, user: CurrentUser, child_id: int, *, error: str | N
            problems: list | None = None, status: int = 200) -> Response:
     ctx = context_of(request)
     view = actions.view_child(ctx, user, child_id, record_view=status == 200)
-    return render(request, "child.html", status=status, child=view, error=error,
+    extra = {}
+    uploaded = request.query_params.get("uploaded", "")
+    duplicates = request.query_params.get("duplicates", "0")
+    if uploaded.isdigit() and duplicates.isdigit():
+        extra["notice"] = (f"{uploaded} clip(s) uploaded and queued for analysis"
+                           + (f"; {duplicates} uploaded before, not analysed again"
+                              if int(duplicates) else "") + ".")
+    return render(request, "child.html", status=status, child=view, error=error, **extra,
                   problems=problems or [], today=ctx.today().isoformat(),
                   max_upload_bytes=ctx.settings.max_upload_bytes,
                   max_files=ctx.settings.max_files_per_upload,
