@@ -586,6 +586,19 @@ def users_add(
     out.print(f"added {role.value} {name}", highlight=False)
 
 
+@users_app.command("password")
+def users_password(
+    username: Annotated[str, typer.Argument(help="Whose password.")],
+    data_dir: DataDirOption = Path("motorobs-data"),
+    db_url: DbUrlOption = None,
+) -> None:
+    """Set a new password (read like `users add`'s) and sign the account out everywhere."""
+    server, settings = _web_accounts(data_dir, db_url)
+    with _account_errors():
+        server.change_password(settings, username, _read_password())
+    out.print(f"new password set for {username}", highlight=False)
+
+
 @users_app.command("token")
 def users_token(
     username: Annotated[str, typer.Argument(help="Whose token.")],

@@ -80,6 +80,27 @@ def new_token(settings: WebSettings, username: str, label: str = "") -> str:
         database.dispose()
 
 
+def change_password(settings: WebSettings, username: str, password: str) -> None:
+    """Set a new password and end the account's sessions (raises AccountError,
+    PasswordRejected)."""
+    from motorobs.web import audit
+    from motorobs.web.accounts import AccountError, find_user, set_password
+    from motorobs.web.login_sessions import end_all_sessions
+
+    database = open_database(settings)
+    try:
+        with database.session() as db:
+            user = find_user(db, username)
+            if user is None:
+                raise AccountError(f"no account {username!r}.")
+            set_password(db, user, password)
+            end_all_sessions(db, user.id)
+            audit.record(db, None, "account", "user", user.id,
+                         f"new password for {user.username} from the command line")
+    finally:
+        database.dispose()
+
+
 def list_users(settings: WebSettings) -> list[tuple[str, str, bool]]:
     """``(username, role, active)`` of every account."""
     from sqlalchemy import select

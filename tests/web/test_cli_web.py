@@ -33,6 +33,16 @@ def test_users_add_reads_the_password_from_stdin_and_token_prints_it_last(tmp_pa
     database.dispose()
     listed = runner.invoke(app, ["users", "list", "--data-dir", data])
     assert listed.output.split() == ["alice", "admin", "active"]
+    changed = runner.invoke(app, ["users", "password", "alice", "--data-dir", data],
+                            input="another long password\n")
+    assert changed.exit_code == 0, changed.output
+    from motorobs.web.accounts import authenticate
+
+    database = Database(f"sqlite:///{tmp_path / 'data' / DB_FILE}")
+    with database.session() as db:
+        assert authenticate(db, "alice", "another long password", "test", max_failures=5,
+                            window_minutes=15) is not None
+    database.dispose()
     missing = runner.invoke(app, ["users", "token", "nobody", "--data-dir", data])
     assert missing.exit_code == 2 and "no active account" in missing.output
 

@@ -155,7 +155,7 @@ def _alive(pid: int) -> bool:
 
 def test_a_server_killed_while_jobs_run_finishes_them_all_after_a_restart(world, videos):
     settings, headers, server = world
-    first = server(job_seconds=4.0)
+    first = server(job_seconds=6.0)
     child = httpx.post(f"{first.url}/api/children", headers=headers,
                        json={"code": "K-1", "birth_date": "2026-06-01"}).json()["id"]
     answer = httpx.post(f"{first.url}/api/children/{child}/clips", headers=headers, timeout=60,
