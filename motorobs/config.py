@@ -57,6 +57,36 @@ class PoseConfig:
     rotation_check_s: float = 3.0
     """``"infant"`` on video: seconds between re-checks of the quarter turn (each check runs
     the pose model on four turns of one frame); ``0`` decides once per clip."""
+    hands_every_frame: bool = False
+    """``True``: the hand model runs on every analysed frame, and the close-up search for a
+    missed hand (``hand_crops``) on every analysed frame for every side without a hand: the
+    reference against which the savings set below are checked (docs/performance.md)."""
+    hand_search_patience_s: float = 0.33
+    """Close-up search back-off (s): a side is searched on every analysed frame while its hand
+    was seen no longer ago than this. Equal to ``SignalConfig.max_gap_s``: a hand found again
+    within it also lets the cleaning fill the frames in between; a hand unseen for longer is
+    likely hidden (far side of the body, covered, out of the picture)."""
+    hand_search_retry_s: float = 0.2
+    """Close-up search back-off (s): a side whose hand has been unseen for longer than
+    ``hand_search_patience_s`` is searched again every this many seconds until the hand is
+    found. 0.2 s is the shortest hand event a metric counts (``reach_min_duration_s``,
+    ``midline_min_duration_s``), so every such event still gets a search."""
+    wrist_min_visibility: float = 0.5
+    """A pose wrist with at least this MediaPipe visibility is in view: the hand metrics then
+    follow it rather than the hand model's wrist (the same value as
+    ``SignalConfig.min_visibility``, which makes that choice)."""
+    hand_detail_max_gap_s: float = 0.0
+    """While both of the infant's pose wrists are in view, the hand model only adds the
+    fingers (hand aperture); with a value above the analysed frame interval it then runs
+    just often enough that no two hand-model frames are more than this apart (s), the
+    cleaning filling the frames in between. ``0`` (default): every analysed frame. 0.15 s
+    (half the shortest grasp, ``MetricsConfig.grasp_min_duration_s``) was measured to save
+    a quarter of the hand-model calls but to delay grasps by a frame, raise the aperture error
+    and drop two sample clips' aperture coverage below the minimum (docs/performance.md)."""
+    overlap_models: bool = True
+    """Run the pose model, the hand model and the close-up search in parallel threads
+    (MediaPipe calls run in C, one core each; see ``motorobs.pose.lanes``). The landmarks are
+    identical either way, so this setting is not part of the landmark cache key."""
 
 
 @dataclass(frozen=True)

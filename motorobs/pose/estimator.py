@@ -1,8 +1,10 @@
 """Landmark estimation with MediaPipe Tasks (PoseLandmarker + HandLandmarker, VIDEO mode).
 
 Turns a video into the infant's landmarks dataset (:mod:`motorobs.landmarks`): every
-analysed frame goes through the pose and hand models; the infant is picked among the people
-found and the infant's hands among the hands found (:mod:`motorobs.pose.infant`).
+analysed frame goes through the pose model, and every one in which the infant was found
+through the hand model (:class:`motorobs.pose.tracking.HandGate`); the infant is picked
+among the people found and the infant's hands among the hands found
+(:mod:`motorobs.pose.infant`, :mod:`motorobs.pose.tracking`).
 
 Two estimators (``PoseConfig.estimator``, recorded in the dataset's ``attrs["estimator"]``):
 
@@ -19,15 +21,23 @@ Two estimators (``PoseConfig.estimator``, recorded in the dataset's ``attrs["est
 
 With ``PoseConfig.hand_crops`` (default), a side of the infant that got no hand from the
 full-frame hand model is searched again in a close-up of its elbow, enlarged to
-``HAND_CROP_PX`` pixels (rule 3 of :mod:`motorobs.pose.infant`).
+``HAND_CROP_PX`` pixels (rule 3 of :mod:`motorobs.pose.infant`); a side whose hand stays
+unseen is searched less often (:mod:`motorobs.pose.schedule`). ``PoseConfig.hands_every_frame``
+turns both savings off (hand model and close-ups on every analysed frame).
+
+Cost (docs/performance.md): on a video the pose model and the hand model run in their own
+threads (:mod:`motorobs.pose.lanes`, ``PoseConfig.overlap_models``), up to
+:data:`LOOKAHEAD_FRAMES` frames ahead of the frame whose close-up search runs in the calling
+thread; the results are the same as without threads. The stateless IMAGE-mode graphs (quarter
+turns, close-ups) are reused across clips (:mod:`motorobs.pose.graphs`).
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import Future
 from pathlib import Path
 
 import cv2
@@ -40,17 +50,12 @@ from motorobs.errors import ModelError
 from motorobs.io.hashing import file_sha256
 from motorobs.io.video import VideoInfo, iter_frames
 from motorobs.landmarks import build_dataset, empty_arrays
-from motorobs.pose.infant import (
-    attribute_hands,
-    choose_infant,
-    hand_search_box,
-    pick_crop_hand,
-    torso_centre_px,
-    torso_size_px,
-)
+from motorobs.pose import graphs
+from motorobs.pose.infant import choose_infant
+from motorobs.pose.lanes import Lanes
 from motorobs.pose.models import resolve_model
 from motorobs.pose.refine import pose_score, quarter_to_original, rotate_quarter
-from motorobs.schema import HAND_LANDMARKS, POSE_LANDMARKS
+from motorobs.pose.tracking import HandGate, InfantChooser, InfantTracker, find_missed_hands
 
 ESTIMATORS: tuple[str, ...] = ("infant", "mediapipe")
 """Valid values of ``PoseConfig.estimator``."""
@@ -62,11 +67,11 @@ good poses all sit near 1.0, so without this margin the choice between them is n
 HAND_CROP_PX = 256
 """Side (pixels) to which the close-up searched for a missed hand is resized: about the
 size at which the hand model's palm detector finds an infant's hand."""
+LOOKAHEAD_FRAMES = 2
+"""Video: frames whose pose and hand models may run ahead of the frame being stored and
+searched for missed hands (each held in memory until then)."""
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with numbers of analysed frames."""
-
-_N_POSE = len(POSE_LANDMARKS)
-_N_HAND = len(HAND_LANDMARKS)
 
 
 def frame_step(fps: float, analysis_fps: float | None) -> int:
@@ -74,41 +79,6 @@ def frame_step(fps: float, analysis_fps: float | None) -> int:
     if not analysis_fps or analysis_fps <= 0 or fps <= analysis_fps:
         return 1
     return max(1, int(round(fps / analysis_fps)))
-
-
-@dataclass
-class _SelectionLog:
-    """How often each infant-selection rule was used, for the report."""
-
-    rules: Counter = field(default_factory=Counter)
-    frames_with_people: Counter = field(default_factory=Counter)
-    adult_hands: int = 0
-    crop_hands: int = 0
-
-    def crowded_frames(self) -> int:
-        """Analysed frames in which the pose model found more than one person."""
-        return sum(v for k, v in self.frames_with_people.items() if k > 1)
-
-    def notes(self, n_frames: int) -> list[str]:
-        notes = []
-        crowded = self.crowded_frames()
-        if crowded:
-            notes.append(
-                f"More than one person was in view in {crowded} of {n_frames} analysed frames; "
-                "the infant was taken to be the person continuing the infant's track, or else "
-                f"the smaller body ({self.rules['smaller_body']} frames decided by size)."
-            )
-        if self.crop_hands:
-            notes.append(
-                f"{self.crop_hands} time(s), a hand of the baby was found only by looking "
-                "again closely around the elbow (it is small in the picture)."
-            )
-        if self.adult_hands:
-            notes.append(
-                f"{self.adult_hands} detected hand(s) did not match the infant's wrists and were "
-                "ignored (likely a caregiver's hands)."
-            )
-        return notes
 
 
 class LandmarkEstimator:
@@ -135,23 +105,16 @@ class LandmarkEstimator:
         }
         self._vision, self._base_options = vision, BaseOptions
         self._pose_models: dict[tuple[bool, int], object] = {}
+        self._taken: list[tuple[tuple, object]] = []
+        """IMAGE-mode graphs taken from :mod:`motorobs.pose.graphs`, given back on close."""
         self.turns = 0
         """Quarter turns (counter-clockwise) the pose model currently sees in video mode."""
         self.turn_log: list[tuple[int, int]] = []
         """``(timestamp_ms, turns)`` each time the video-mode turn was set."""
         self._last_check_ms: int | None = None
-        mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
         try:
             self._pose_model(video, 0)
-            self._hand = vision.HandLandmarker.create_from_options(
-                vision.HandLandmarkerOptions(
-                    base_options=BaseOptions(model_asset_path=str(self.model_paths["hand"])),
-                    running_mode=mode,
-                    num_hands=config.max_hands,
-                    min_hand_detection_confidence=config.min_detection_confidence,
-                    min_tracking_confidence=config.min_tracking_confidence,
-                )
-            )
+            self._hand = self._hand_model(video, config.max_hands)
         except (RuntimeError, ValueError) as exc:
             self.close()
             raise ModelError(
@@ -164,20 +127,52 @@ class LandmarkEstimator:
         mode, so each keeps its own tracking state), created on first use."""
         key = (video, turns if video else 0)
         if key not in self._pose_models:
-            vision = self._vision
+            vision, config = self._vision, self.config
             mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
-            self._pose_models[key] = vision.PoseLandmarker.create_from_options(
-                vision.PoseLandmarkerOptions(
-                    base_options=self._base_options(
-                        model_asset_path=str(self.model_paths["pose"])
-                    ),
-                    running_mode=mode,
-                    num_poses=self.config.max_people,
-                    min_pose_detection_confidence=self.config.min_detection_confidence,
-                    min_tracking_confidence=self.config.min_tracking_confidence,
+
+            def create():
+                return vision.PoseLandmarker.create_from_options(
+                    vision.PoseLandmarkerOptions(
+                        base_options=self._base_options(
+                            model_asset_path=str(self.model_paths["pose"])
+                        ),
+                        running_mode=mode,
+                        num_poses=config.max_people,
+                        min_pose_detection_confidence=config.min_detection_confidence,
+                        min_tracking_confidence=config.min_tracking_confidence,
+                    )
+                )
+
+            self._pose_models[key] = create() if video else self._take(
+                ("pose", graphs.model_key(self.model_paths["pose"]), config.max_people,
+                 config.min_detection_confidence, config.min_tracking_confidence), create)
+        return self._pose_models[key]
+
+    def _hand_model(self, video: bool, num_hands: int):
+        """A new VIDEO-mode hand landmarker, or an IMAGE-mode one from the shared pool."""
+        vision, config = self._vision, self.config
+
+        def create():
+            return vision.HandLandmarker.create_from_options(
+                vision.HandLandmarkerOptions(
+                    base_options=self._base_options(model_asset_path=str(self.model_paths["hand"])),
+                    running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+                    num_hands=num_hands,
+                    min_hand_detection_confidence=config.min_detection_confidence,
+                    min_tracking_confidence=config.min_tracking_confidence,
                 )
             )
-        return self._pose_models[key]
+
+        if video:
+            return create()
+        return self._take(("hand", graphs.model_key(self.model_paths["hand"]), num_hands,
+                           config.min_detection_confidence, config.min_tracking_confidence),
+                          create)
+
+    def _take(self, key: tuple, create: Callable[[], object]) -> object:
+        graph = graphs.take(key, create)
+        self._taken.append((key, graph))
+        return graph
 
     def __enter__(self) -> LandmarkEstimator:
         return self
@@ -186,14 +181,18 @@ class LandmarkEstimator:
         self.close()
 
     def close(self) -> None:
-        """Release the MediaPipe graphs."""
-        for model in self._pose_models.values():
-            model.close()
-        self._pose_models = {}
-        for name in ("_hand", "_crop_hand"):
-            if getattr(self, name, None) is not None:
-                getattr(self, name).close()
-                setattr(self, name, None)
+        """Release the MediaPipe graphs: close the VIDEO-mode ones, give the IMAGE-mode ones
+        back to :mod:`motorobs.pose.graphs` for the next estimator."""
+        kept = {id(graph) for _, graph in self._taken}
+        models = [*self._pose_models.values(), getattr(self, "_hand", None),
+                  getattr(self, "_crop_hand", None)]
+        for model in models:
+            if model is not None and id(model) not in kept:
+                model.close()
+        for key, graph in self._taken:
+            graphs.give_back(key, graph)
+        self._pose_models, self._taken = {}, []
+        self._hand = self._crop_hand = None
 
     def detect_pose(
         self, rgb: np.ndarray, timestamp_ms: int = 0, turns: int = 0, *, video: bool | None = None
@@ -246,16 +245,7 @@ class LandmarkEstimator:
         import mediapipe as mp
 
         if getattr(self, "_crop_hand", None) is None:
-            vision = self._vision
-            self._crop_hand = vision.HandLandmarker.create_from_options(
-                vision.HandLandmarkerOptions(
-                    base_options=self._base_options(
-                        model_asset_path=str(self.model_paths["hand"])),
-                    running_mode=vision.RunningMode.IMAGE,
-                    num_hands=2,
-                    min_hand_detection_confidence=self.config.min_detection_confidence,
-                )
-            )
+            self._crop_hand = self._hand_model(False, 2)
         x0, y0, x1, y1 = box
         crop = cv2.resize(rgb[y0:y1, x0:x1], (HAND_CROP_PX, HAND_CROP_PX),
                           interpolation=cv2.INTER_CUBIC)
@@ -316,13 +306,15 @@ class LandmarkEstimator:
             ``people``: one (33, 5) array per person, columns ``x_px, y_px, z, visibility,
             presence``; ``hands``: one ``((21, 3) array x_px, y_px, z; score)`` per hand.
         """
+        return self.detect_people(rgb, timestamp_ms), self.detect_hands(rgb, timestamp_ms)
+
+    def detect_people(self, rgb: np.ndarray, timestamp_ms: int = 0) -> list[np.ndarray]:
+        """The people of :meth:`detect` alone (the pose models only)."""
         if self.config.estimator == "mediapipe":
-            people = self.detect_pose(rgb, timestamp_ms)
-        elif not self.video:
-            _, people, _ = self.best_turn(rgb)
-        else:
-            people = self._detect_video_infant(rgb, timestamp_ms)
-        return people, self.detect_hands(rgb, timestamp_ms)
+            return self.detect_pose(rgb, timestamp_ms)
+        if not self.video:
+            return self.best_turn(rgb)[1]
+        return self._detect_video_infant(rgb, timestamp_ms)
 
     def _detect_video_infant(self, rgb: np.ndarray, timestamp_ms: int) -> list[np.ndarray]:
         check_ms = self.config.rotation_check_s * 1000
@@ -358,27 +350,51 @@ def estimate_landmarks(
     xarray.Dataset
         The infant's landmarks (pixels of the upright frame), with provenance attributes,
         ``estimator`` (which one ran), ``pose_turns`` (JSON list of ``[time_s, quarter
-        turns]`` each time the infant estimator set the turn the pose model sees) and
-        ``notes`` (JSON list of plain-language remarks on person selection).
+        turns]`` each time the infant estimator set the turn the pose model sees),
+        ``notes`` (JSON list of plain-language remarks on person selection),
+        ``hand_model_frames`` (analysed frames the full-frame hand model ran on) and
+        ``hand_close_ups`` (close-up searches for a missed hand).
     """
     step = frame_step(info.fps, config.analysis_fps)
     total = len(range(0, info.n_frames, step))
     arrays = empty_arrays(total)
     frames = np.zeros(total, dtype=np.int64)
     times = np.zeros(total)
-    tracker = _InfantTracker(config.hand_match_max_dist)
+    tracker = InfantTracker(config.hand_match_max_dist)
+    choose, gate = InfantChooser(), HandGate(config, step / info.fps)
     n_done = 0
-    with LandmarkEstimator(config) as estimator:
+    in_flight: deque = deque()
+
+    def people_of(rgb: np.ndarray, ms: int):  # pose lane
+        return choose(estimator.detect_people(rgb, ms))
+
+    def hands_of(people: Future, rgb: np.ndarray, ms: int, time_s: float):  # hand lane
+        return estimator.detect_hands(rgb, ms) if gate(people.result(), time_s) else None
+
+    def finish() -> None:  # calling thread
+        nonlocal n_done
+        row, frame_index, time_s, rgb, people, hands = in_flight.popleft()
+        frames[row], times[row] = frame_index, time_s
+        tracker.store(arrays, row, people.result(), hands.result(), time_s)
+        find_missed_hands(estimator.detect_hands_in_box, config, tracker, arrays, row, rgb,
+                          time_s)
+        n_done = row + 1
+        if progress:
+            progress(n_done, total)
+
+    with LandmarkEstimator(config) as estimator, \
+            Lanes(("pose", "hand"), threaded=config.overlap_models) as lanes:
         for row, (frame_index, time_s, rgb) in enumerate(iter_frames(info, step)):
             if row >= total:
                 break
-            frames[row], times[row] = frame_index, time_s
-            people, hands = estimator.detect(rgb, int(round(time_s * 1000)))
-            tracker.store(arrays, row, people, hands)
-            _find_missed_hands(estimator, tracker, arrays, row, rgb)
-            n_done = row + 1
-            if progress:
-                progress(n_done, total)
+            ms = int(round(time_s * 1000))
+            people = lanes.submit("pose", people_of, rgb, ms)
+            hands = lanes.submit("hand", hands_of, people, rgb, ms, time_s)
+            in_flight.append((row, frame_index, time_s, rgb, people, hands))
+            if len(in_flight) > LOOKAHEAD_FRAMES:
+                finish()
+        while in_flight:
+            finish()
     if n_done < total:  # the decoder delivered fewer frames than announced
         arrays = {k: v[:n_done] for k, v in arrays.items()}
         frames, times = frames[:n_done], times[:n_done]
@@ -397,6 +413,8 @@ def estimate_landmarks(
         "pose_config": json.dumps(_pose_config_dict(config), sort_keys=True),
         "notes": json.dumps(tracker.log.notes(n_done)),
         "frames_with_several_people": tracker.log.crowded_frames(),
+        "hand_model_frames": tracker.log.hand_model_frames,
+        "hand_close_ups": tracker.log.close_ups,
     }
     return build_dataset(arrays, frames, times, attrs)
 
@@ -426,10 +444,11 @@ class ImageLandmarker:
     def __call__(self, rgb: np.ndarray) -> xr.Dataset:
         """A one-frame landmarks dataset of ``rgb`` (see :func:`estimate_image`)."""
         arrays = empty_arrays(1)
-        tracker = _InfantTracker(self.config.hand_match_max_dist)
+        tracker = InfantTracker(self.config.hand_match_max_dist)
         people, hands = self._estimator.detect(rgb)
-        tracker.store(arrays, 0, people, hands)
-        _find_missed_hands(self._estimator, tracker, arrays, 0, rgb)
+        tracker.store(arrays, 0, InfantChooser()(people), hands)
+        find_missed_hands(self._estimator.detect_hands_in_box, self.config, tracker, arrays, 0,
+                          rgb)
         attrs = {
             "frame_width": int(rgb.shape[1]),
             "frame_height": int(rgb.shape[0]),
@@ -469,95 +488,12 @@ def _model_provenance(estimator: LandmarkEstimator) -> str:
     )
 
 
-class _InfantTracker:
-    """Picks the infant and the infant's hands frame after frame (see motorobs.pose.infant)."""
-
-    def __init__(self, hand_match_max_dist: float) -> None:
-        self.hand_match_max_dist = hand_match_max_dist
-        self.log = _SelectionLog()
-        self.previous_centre: np.ndarray | None = None
-        self.previous_size: float | None = None
-        self.previous_hands: dict[str, np.ndarray] = {}
-        self.frame_infant: np.ndarray | None = None
-        """(33, 2) pose of the infant in the frame last stored (None if not found)."""
-
-    def store(self, arrays: dict[str, np.ndarray], row: int, people: list, hands: list) -> None:
-        """Write the infant's pose and hands of one frame into row ``row`` of ``arrays``."""
-        self.log.frames_with_people[len(people)] += 1
-        index, rule = choose_infant(
-            [p[:, :2] for p in people], self.previous_centre, self.previous_size
-        )
-        self.frame_infant = None
-        if index is None:
-            self.previous_hands = {}
-            return
-        self.log.rules[rule] += 1
-        infant = people[index]
-        self.frame_infant = infant[:, :2]
-        _store_pose(arrays, row, infant)
-        self.previous_centre = torso_centre_px(infant[:, :2])
-        self.previous_size = torso_size_px(infant[:, :2]) or self.previous_size
-        owned = attribute_hands(
-            infant[:, :2],
-            [h[0][0, :2] for h in hands],
-            self.hand_match_max_dist,
-            previous=self.previous_hands,
-        )
-        self.previous_hands = {side: hands[h][0][0, :2] for side, h in owned.items()}
-        self.log.adult_hands += len(hands) - len(owned)
-        for side, h in owned.items():
-            _store_hand(arrays, row, side, *hands[h])
-
-    def store_crop_hand(self, arrays: dict[str, np.ndarray], row: int, side: str,
-                        hands: list) -> None:
-        """Keep the hand found in the ``side`` elbow's close-up that is the infant's
-        (:func:`motorobs.pose.infant.pick_crop_hand`), if any, as that side's hand."""
-        if self.frame_infant is None or not hands:
-            return
-        other = "right" if side == "left" else "left"
-        h = pick_crop_hand(self.frame_infant, side, [hand[0][0, :2] for hand in hands],
-                           self.previous_hands.get(other))
-        if h is None:
-            return
-        _store_hand(arrays, row, side, *hands[h])
-        self.previous_hands[side] = hands[h][0][0, :2]
-        self.log.crop_hands += 1
-
-
-def _find_missed_hands(estimator: LandmarkEstimator, tracker: _InfantTracker,
-                       arrays: dict[str, np.ndarray], row: int, rgb: np.ndarray) -> None:
-    """Search a close-up of the elbow for each infant hand the full frame did not give."""
-    if not estimator.config.hand_crops or tracker.frame_infant is None:
-        return
-    for side in ("left", "right"):
-        if side in tracker.previous_hands:
-            continue
-        box = hand_search_box(tracker.frame_infant, side, *rgb.shape[:2])
-        if box is not None:
-            tracker.store_crop_hand(arrays, row, side, estimator.detect_hands_in_box(rgb, box))
+_NOT_IN_CACHE_KEY = ("model_dir", "overlap_models")
+"""PoseConfig fields that do not change the landmarks (where models live, threads)."""
 
 
 def _pose_config_dict(config: PoseConfig) -> dict:
-    """The pose settings that change the landmarks (everything but where models live)."""
+    """The pose settings that change the landmarks (all but :data:`_NOT_IN_CACHE_KEY`)."""
     from dataclasses import asdict
 
-    return {k: v for k, v in asdict(config).items() if k != "model_dir"}
-
-
-def _store_pose(arrays: dict[str, np.ndarray], row: int, person: np.ndarray) -> None:
-    arrays["position"][row, :, :_N_POSE] = person[:, :2].T
-    arrays["depth_z"][row, :_N_POSE] = person[:, 2]
-    arrays["visibility"][row, :_N_POSE] = person[:, 3]
-    arrays["presence"][row, :_N_POSE] = person[:, 4]
-    arrays["confidence"][row, :_N_POSE] = person[:, 3]
-
-
-def _store_hand(
-    arrays: dict[str, np.ndarray], row: int, side: str, hand: np.ndarray, score: float
-) -> None:
-    start = _N_POSE + (0 if side == "left" else _N_HAND)
-    cols = slice(start, start + _N_HAND)
-    arrays["position"][row, :, cols] = hand[:, :2].T
-    arrays["depth_z"][row, cols] = hand[:, 2]
-    for name in ("visibility", "presence", "confidence"):
-        arrays[name][row, cols] = score
+    return {k: v for k, v in asdict(config).items() if k not in _NOT_IN_CACHE_KEY}
