@@ -79,9 +79,26 @@ class InProcessExecutor:
             on_event(JobFinished(self._run(job, progress)))
 
 
+def die_with_parent(parent_pid: int) -> None:
+    """In a worker process: ask Linux to kill this process when its parent dies, even by
+    SIGKILL (``PR_SET_PDEATHSIG``), so that no orphan goes on writing into clip folders
+    after the run that started it is gone (and its output-folder lock with it). Exits at
+    once if the parent is already gone. Elsewhere than Linux this does nothing."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
 def _worker_main(jobs: queue.Queue, events: queue.Queue, slot: int,
-                 native_log: str | None, run: JobFunction) -> None:
+                 native_log: str | None, run: JobFunction, parent_pid: int) -> None:
     """Body of a local worker process: run the jobs it is sent until it gets ``None``."""
+    die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     if native_log:  # MediaPipe's native chatter goes to the run's log, not the terminal
         with open(native_log, "ab") as log:
@@ -140,7 +157,7 @@ class LocalProcessExecutor:
             inbox = context.Queue()
             process = context.Process(target=_worker_main,
                                       args=(inbox, events, slot, self.native_log,
-                                            self._run),
+                                            self._run, os.getpid()),
                                       name=f"motorobs-worker-{slot}", daemon=True)
             process.start()
             slots[slot] = (process, inbox)

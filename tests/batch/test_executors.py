@@ -101,3 +101,46 @@ def test_dask_cluster_runs_every_job(tmp_path):
         events = run(DaskExecutor(client, run=count_frames), jobs_in(tmp_path, names))
     check_every_job_once(events, names)
     assert all((tmp_path / n / "pid").read_text() != str(os.getpid()) for n in names)
+
+
+ORPHAN_PARENT = """
+import sys, time
+from pathlib import Path
+from motorobs.batch.executors import LocalProcessExecutor
+from motorobs.batch.jobs import ClipJob
+from tests.batch.test_executors import sleep_then_write
+out = Path(sys.argv[1])
+LocalProcessExecutor(1, run=sleep_then_write).run(
+    [ClipJob("slow", "slow.mp4", str(out / "slow"), {})], lambda event: None)
+"""
+
+
+def sleep_then_write(job: ClipJob, progress) -> ClipOutcome:
+    """Announces its pid, sleeps, then writes a file: an orphan would write it."""
+    folder = Path(job.output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "worker.pid").write_text(str(os.getpid()))
+    import time
+
+    time.sleep(3)
+    (folder / "late_write").write_text("an orphan wrote this")
+    return ClipOutcome(job.clip, "done")
+
+
+def test_workers_die_with_a_parent_killed_by_sigkill(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN_PARENT, str(tmp_path)],
+                              cwd=Path(__file__).resolve().parents[2])
+    pid_file = tmp_path / "slow" / "worker.pid"
+    deadline = time.monotonic() + 60
+    while not pid_file.is_file() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the worker never started"
+        time.sleep(0.05)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    time.sleep(4)
+    assert not (tmp_path / "slow" / "late_write").exists()
