@@ -3,9 +3,6 @@
 :func:`guarded_job` wraps the job function (:func:`motorobs.batch.run_clip_job`, or a
 stand-in in tests) so that
 
-* a local worker process dies with the server: if the server is killed (even with
-  SIGKILL), the kernel kills its workers too (Linux ``PR_SET_PDEATHSIG``), so no orphan
-  goes on writing a clip that the restarted server analyses again;
 * one clip folder is written by one job at a time: the job holds an exclusive lock on the
   clip's folder (the same lock file as ``motorobs analyze``), and a second attempt waits
   for the first to end.
@@ -14,11 +11,8 @@ stand-in in tests) so that
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fcntl
-import multiprocessing
 import os
-import signal
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -26,20 +20,6 @@ from pathlib import Path
 from motorobs.batch.executors import JobFunction
 from motorobs.batch.jobs import ClipJob, ClipOutcome, ProgressCallback
 from motorobs.batch.lock import LOCK_FILE
-
-_PR_SET_PDEATHSIG = 1
-LOCAL_WORKER_PREFIX = "motorobs-worker-"
-"""Name of :class:`motorobs.batch.LocalProcessExecutor`'s worker processes."""
-
-
-def die_with_parent() -> None:
-    """In a local worker process: be killed when the server process dies (Linux only)."""
-    if not multiprocessing.current_process().name.startswith(LOCAL_WORKER_PREFIX):
-        return  # a Dask worker or the server itself: leave its lifetime alone
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0 and os.getppid() == 1:
-            os._exit(1)  # the server died before the request took effect
 
 
 @contextlib.contextmanager
@@ -59,8 +39,10 @@ def clip_folder_lock(folder: str | Path) -> Iterator[None]:
 
 def guarded_job(job: ClipJob, progress: ProgressCallback | None = None, *,
                 inner: JobFunction) -> ClipOutcome:
-    """Run ``inner(job, progress)`` under the guards described in the module docstring."""
-    die_with_parent()
+    """Run ``inner(job, progress)`` under the guards described in the module docstring.
+
+    A local worker process dies with the server whatever kills it: the batch executor's
+    workers ask for that themselves (:func:`motorobs.batch.executors.die_with_parent`)."""
     with clip_folder_lock(job.output_dir):
         return inner(job, progress)
 
