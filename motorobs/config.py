@@ -232,9 +232,15 @@ class ReportConfig:
     """Outputs written next to the metrics."""
 
     blur_faces: bool = True
-    """Blur every face (infant and adults) in images motorobs writes. Health data: keep on."""
-    n_key_frames: int = 4
+    """Blur every face (infant and adults) in images and videos motorobs writes. Health
+    data: keep on."""
+    n_key_frames: int = 8
+    """Key frames in the report: the moments of the summary's findings first, then of the
+    other events, then evenly spaced."""
     html: bool = True
+    overlay_video: bool = False
+    """Also write ``overlay.webm`` beside the report: every analysed frame with every face
+    blurred and the skeleton drawn (``motorobs analyze --overlay-video``)."""
 
 
 @dataclass(frozen=True)

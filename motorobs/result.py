@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import xarray as xr
 
 from motorobs.io.video import VideoInfo
 from motorobs.metrics.base import Event, MetricValue, Trace
+
+if TYPE_CHECKING:
+    from motorobs.report.summary import Finding
 
 EVENT_COLUMNS: tuple[str, ...] = ("type", "side", "start_s", "end_s")
 
@@ -79,12 +82,25 @@ class ClipResult:
         known = sorted({(m.name, m.side or "-") for m in self.metrics})
         raise KeyError(f"No metric {name!r} (side {side!r}); this result has {known}.")
 
+    def summary(self) -> list[Finding]:
+        """The findings at the top of the clip's report, in plain sentences
+        (:func:`motorobs.report.summary.summarize`): what matters in this clip, with the
+        number, the side, how sure motorobs is, and the moment that shows it."""
+        from motorobs.report.collect import clip_summary, event_records
+        from motorobs.report.summary import summarize
+
+        return summarize([m.to_dict() for m in self.metrics], event_records(self.events, self),
+                         clip_summary(self))
+
     def to_json_dict(self) -> dict[str, Any]:
-        """The content of ``metrics.json``."""
+        """The content of ``metrics.json``: the clip, its duration (s), the metrics, the
+        summary findings (:meth:`summary`, as :meth:`~motorobs.report.summary.Finding.
+        to_json`), the notes and the provenance."""
         return {
             "clip": self.clip,
             "duration_s": round(self.video.duration_s, 3),
             "metrics": [m.to_dict() for m in self.metrics],
+            "summary": [f.to_json() for f in self.summary()],
             "notes": list(self.notes),
             "provenance": self.provenance,
         }

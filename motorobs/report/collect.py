@@ -11,7 +11,15 @@ import xarray as xr
 
 from motorobs.landmarks import INDIVIDUAL
 from motorobs.metrics.base import Event
-from motorobs.report.record import FRAME_COLUMN, TIME_COLUMN, ClipSummary, EventRecord, TraceInfo
+from motorobs.report.moments import event_moment
+from motorobs.report.record import (
+    FRAME_COLUMN,
+    TIME_COLUMN,
+    ClipSummary,
+    EventRecord,
+    PostureSegment,
+    TraceInfo,
+)
 from motorobs.report.store import TraceTable
 from motorobs.result import ClipResult
 
@@ -60,11 +68,47 @@ def clip_summary(result: ClipResult) -> ClipSummary:
     )
 
 
-def event_records(events: list[Event]) -> tuple[EventRecord, ...]:
-    """The events as stored, in time order (as in ``events.csv``)."""
+def aligned_traces(result: ClipResult) -> dict[str, np.ndarray]:
+    """Trace name -> values, for the traces aligned with the clip's time base."""
+    time_s = time_base(result)
+    return {t.name: np.asarray(t.values, float) for t in result.traces
+            if np.shape(t.values) == time_s.shape}
+
+
+def event_records(events: list[Event], result: ClipResult | None = None
+                  ) -> tuple[EventRecord, ...]:
+    """The events as stored, in time order (as in ``events.csv``), each with the moment that
+    shows it best (:func:`~motorobs.report.moments.event_moment`, found on the traces of
+    ``result``; without ``result`` the moment is left unknown)."""
     ordered = sorted(events, key=lambda e: (e.start_s, e.type, e.side or ""))
-    return tuple(EventRecord(e.type, e.side, float(e.start_s), float(e.end_s), dict(e.details))
-                 for e in ordered)
+    time_s = time_base(result) if result is not None else None
+    traces = aligned_traces(result) if result is not None else {}
+    records = []
+    for e in ordered:
+        moment = None if time_s is None else event_moment(
+            e.type, e.side, e.start_s, e.end_s, e.details, time_s, traces)
+        records.append(EventRecord(e.type, e.side, float(e.start_s), float(e.end_s),
+                                   dict(e.details), moment))
+    return tuple(records)
+
+
+def posture_segments(result: ClipResult) -> tuple[PostureSegment, ...]:
+    """The clip's postures as runs of equal labels (``unknown`` where not determined); each
+    segment ends where the next starts (half a frame after its last frame at the clip's
+    end). Empty when the signals carry no per-frame posture."""
+    posture = getattr(result.signals, "posture", None)
+    time_s = time_base(result)
+    if posture is None or np.shape(posture) != time_s.shape or not time_s.size:
+        return ()
+    names = [plain(p) or "unknown" for p in np.asarray(posture).ravel()]
+    step = float(np.median(np.diff(time_s))) if time_s.size > 1 else 0.0
+    segments, start = [], 0
+    for i in range(1, len(names) + 1):
+        if i == len(names) or names[i] != names[start]:
+            end = float(time_s[i]) if i < len(names) else float(time_s[-1]) + step
+            segments.append(PostureSegment(names[start], float(time_s[start]), end))
+            start = i
+    return tuple(segments)
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -1,7 +1,14 @@
 """HTML reports: the per-clip ``report.html`` and the batch ``index.html``.
 
 Both are single self-contained files (inline CSS, plots as inline SVG, key frames as
-``data:`` URIs) that open from disk and load nothing from the network. All text goes through
+``data:`` URIs, no script) that open from disk and load nothing from the network.
+
+A clip's report reads top to bottom as a therapist needs it: the summary (the few findings
+that matter, :mod:`motorobs.report.summary`), one timeline of the clip
+(:mod:`motorobs.report.timeline`) with the key frames placed on it and the signal plots
+folded below, the details family by family (:mod:`motorobs.report.families`), the key
+frames, then recording quality and technical details. Printing keeps the summary, the
+timeline, the details and the key frames, and drops what is folded. All text goes through
 Jinja's autoescaping; the SVG charts escape their own text (:mod:`motorobs.report.svg`).
 
 A clip's report is rendered from its stored files only (:class:`~motorobs.report.store.
@@ -20,16 +27,17 @@ import jinja2
 from markupsafe import Markup
 
 from motorobs import __version__
-from motorobs.report.labels import (
-    STATUS_TEXT,
-    format_metric_value,
-    format_number,
-    format_percent,
-    humanize,
-    metric_name_label,
-)
+from motorobs.report.families import FAMILIES, OTHER, SEEN_NOTE, details, family_of_trace
+from motorobs.report.labels import clip_time, format_number, format_percent, humanize
 from motorobs.report.plots import trace_chart
+from motorobs.report.record import EventRecord, KeyFrameRecord
 from motorobs.report.store import StoredReport
+from motorobs.report.summary import Finding, clock, stored_findings, summarize
+from motorobs.report.timeline import POSTURE_NAMES, key_frame_for, lanes, timeline_svg
+
+FINDING_FRAME_SLACK_S = 0.5
+"""A finding whose event has no key frame is shown by a key frame this close (s)."""
+VIEW_TEXT = {"top": "from above", "side": "from the side", "unknown": "not determined"}
 
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("motorobs.report", "templates"),
@@ -40,11 +48,33 @@ _environment = jinja2.Environment(
 )
 
 
+def as_sentence(text: str) -> str:
+    """``text`` capitalised, with one full stop at its end."""
+    text = str(text).strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def as_heading(text: str) -> str:
+    """``text`` capitalised, without a full stop at its end."""
+    text = str(text).strip().rstrip(".")
+    return text[:1].upper() + text[1:]
+
+
+_environment.filters["as_sentence"] = as_sentence
+_environment.filters["as_heading"] = as_heading
+
+
 def posture_summary(shares: dict[str, float]) -> str:
-    """``"supine 80 %, unknown 20 %"`` from posture name -> share of analysed frames."""
+    """``"on the back 80 %, unsure 20 %"`` from posture name -> share of analysed frames."""
     if not shares:
-        return "not determined"
-    return ", ".join(f"{name} {format_percent(share)}" for name, share in shares.items())
+        return "position not determined"
+    return ", ".join(f"{POSTURE_NAMES.get(name, name)} {format_percent(share)}"
+                     for name, share in shares.items())
+
+
+def duration_text(seconds: float) -> str:
+    """A clip's length: ``"7.0 s"`` under a minute, else ``"1:05 min"``."""
+    return f"{seconds:.1f} s" if seconds < 59.95 else f"{clock(seconds)} min"
 
 
 def analysis_date(provenance: dict[str, Any]) -> str:
@@ -70,22 +100,6 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix or "value", text)]
 
 
-def metric_row(metric: dict[str, Any]) -> dict[str, str]:
-    """What the report's metric table shows for one metric of ``metrics.json`` (a value only
-    when ok)."""
-    status = str(metric.get("status", ""))
-    return {
-        "label": metric_name_label(metric["name"], metric.get("side")),
-        "name": metric["name"],
-        "value": format_metric_value(metric.get("value"), metric.get("unit", ""), status),
-        "coverage": format_percent(metric.get("coverage")),
-        "status": status,
-        "status_text": STATUS_TEXT.get(status, status),
-        "reason": metric.get("reason") or "",
-        "definition": metric.get("definition", ""),
-    }
-
-
 def quality_verdict(metrics: list[dict[str, Any]]) -> dict[str, str] | None:
     """The ``recording_quality`` verdict as ``{"scorable", "text", "reasons"}``, if present."""
     for metric in metrics:
@@ -107,38 +121,110 @@ def jpeg_data_uri(jpeg: bytes) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
 
 
+def clip_findings(stored: StoredReport) -> list[Finding]:
+    """The summary findings stored in ``metrics.json``; made again from the stored metrics,
+    events and facts for a ``metrics.json`` written before it had them."""
+    found = stored_findings(stored.metrics)
+    if found is not None:
+        return found
+    report = stored.report
+    return summarize(stored.metrics["metrics"], report.events, report.summary)
+
+
+def finding_frame(finding: Finding, events: tuple[EventRecord, ...],
+                  key_frames: tuple[KeyFrameRecord, ...]) -> int | None:
+    """Index of the key frame that shows a finding: the frame of its event, else the frame
+    nearest its moment within :data:`FINDING_FRAME_SLACK_S`; ``None`` if none does."""
+    if finding.moment_s is None or not key_frames:
+        return None
+    for event in events:
+        if (event.type == finding.event_type and event.side == finding.side
+                and abs(event.moment - finding.moment_s) < 1e-6):
+            index = key_frame_for(event, key_frames)
+            if index is not None:
+                return index
+    nearest = min(range(len(key_frames)),
+                  key=lambda i: abs(key_frames[i].time_s - finding.moment_s))
+    if abs(key_frames[nearest].time_s - finding.moment_s) <= FINDING_FRAME_SLACK_S:
+        return nearest
+    return None
+
+
+def _plots(stored: StoredReport) -> dict[str, list[dict[str, Any]]]:
+    """Family key -> its plots (label and SVG markup), in the traces' order."""
+    report = stored.report
+    plots: dict[str, list[dict[str, Any]]] = {}
+    for n, trace in enumerate(report.traces):
+        svg = trace_chart(trace, stored.traces.time_s, stored.traces.columns[trace.column],
+                          report.events, chart_id=f"plot-{n}")
+        # the chart escapes its own text: safe to insert as it is
+        plots.setdefault(family_of_trace(trace.name).key, []).append(
+            {"label": trace.label, "svg": Markup(svg)})
+    return plots
+
+
 def clip_context(stored: StoredReport) -> dict[str, Any]:
-    """Everything ``clip_report.html`` shows, as plain strings and lists (the charts as
-    SVG markup)."""
+    """Everything ``clip_report.html`` shows, as plain strings and lists (the timeline and
+    the charts as SVG markup)."""
     report, metrics = stored.report, stored.metrics
     summary = report.summary
-    plots = [
-        {"label": trace.label,  # the chart escapes its own text: safe to insert as it is
-         "svg": Markup(trace_chart(trace, stored.traces.time_s,
-                                   stored.traces.columns[trace.column], report.events,
-                                   chart_id=f"plot-{n}"))}
-        for n, trace in enumerate(report.traces)
-    ]
+    key_frames = report.key_frames
+    ids = [f"kf-{i + 1}" for i in range(len(key_frames))]
+    findings = []
+    for finding in clip_findings(stored):
+        frame = finding_frame(finding, report.events, key_frames)
+        findings.append({
+            "text": finding.text, "certainty": finding.certainty, "kind": finding.kind,
+            "family": finding.family,
+            "moment": None if finding.moment_s is None else clip_time(finding.moment_s),
+            "frame_id": None if frame is None else ids[frame],
+            "frame_number": None if frame is None else frame + 1,
+        })
+    duration = summary.duration_s if summary.duration_s is not None else (
+        float(stored.traces.time_s[-1]) if stored.traces.time_s.size else 0.0)
+    timeline = timeline_svg(duration, report.posture_segments,
+                            lanes(report.events, metrics["metrics"]), key_frames,
+                            key_frame_ids=ids)
+    tables, not_applicable = details(metrics["metrics"])
+    plots = _plots(stored)
+    families = {t.family.key for t in tables}
+    plot_groups = [{"key": key, "title": title, "plots": plots[key]}
+                   for key, title in [(f.key, f.title) for f in (*FAMILIES, OTHER)]
+                   if key in plots]
     provenance = metrics.get("provenance") or {}
+    overlay = report.overlay_video
     return {
         "clip": report.clip,
-        "duration": "unknown" if summary.duration_s is None else f"{summary.duration_s:.1f} s",
+        "duration": "length unknown" if summary.duration_s is None else duration_text(
+            summary.duration_s),
         "analysed": analysis_date(provenance),
         "frames_analysed": summary.frames_analysed,
         "fps": format_number(summary.fps),
-        "view": humanize(summary.view) if summary.view else "Not determined",
+        "view": VIEW_TEXT.get(summary.view, humanize(summary.view)) if summary.view else (
+            "not determined"),
+        "view_phrase": f"filmed {VIEW_TEXT[summary.view]}" if summary.view in ("top", "side")
+        else "camera view not determined",
         "view_reason": summary.view_reason,
         "posture": posture_summary(summary.posture_shares),
         "infant_found": format_percent(summary.infant_found),
         "verdict": quality_verdict(metrics["metrics"]),
+        "findings": findings,
+        "timeline": Markup(timeline),  # escapes its own text
         "notes": [str(n) for n in metrics.get("notes") or []] + list(report.notes),
-        "metrics": [metric_row(m) for m in metrics["metrics"]],
-        "plots": plots,
+        "tables": tables,
+        "seen_note": SEEN_NOTE,
+        "not_applicable": not_applicable,
+        "n_not_applicable": sum(len(group.labels) for group in not_applicable),
+        "plot_groups": plot_groups,
+        "families_shown": families,
         "key_frames": [
-            {"uri": jpeg_data_uri(stored.key_frame_jpegs[k.file]), "caption": k.caption,
-             "time": f"{k.time_s:.2f}", "frame": k.frame}
-            for k in report.key_frames
+            {"id": ids[i], "number": i + 1, "uri": jpeg_data_uri(stored.key_frame_jpegs[k.file]),
+             "caption": k.caption, "time": clip_time(k.time_s), "frame": k.frame}
+            for i, k in enumerate(key_frames)
         ],
+        "overlay": None if overlay is None else {
+            "file": overlay.file, "frames": overlay.frames, "hidden": overlay.hidden_frames,
+            "present": (stored.folder / overlay.file).is_file()},
         "blur_faces": report.blur_faces,
         "provenance": flatten(provenance),
         "version": __version__,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,17 +27,20 @@ from motorobs.report.keyframes import (
     NO_FACE_NOTE,
     KeyFrameChoice,
     KeyFrameRenderer,
-    choose_key_frames,
+    choose_frames,
+    event_middles,
     face_search_method,
     first_rendered,
     frame_indices,
     key_frame_notes,
 )
+from motorobs.report.moments import KeyFrameRequest
 from motorobs.report.record import KEYFRAMES_DIR, ClipReport, KeyFrameRecord, KeyFrameSource
 from motorobs.result import ClipResult
 
-JPEG_QUALITY = 90
-"""JPEG quality (0..100) of stored key frames."""
+JPEG_QUALITY = 80
+"""JPEG quality (0..100) of stored key frames: 25-35 kB for a 640 x 480 frame, without
+visible blocks."""
 FILE_PATTERN = "frame_*.jpg"
 
 
@@ -100,6 +103,7 @@ def store_key_frames(
     blur_faces: bool = True,
     pose_model_path: Path | None = None,
     previous: ClipReport | None = None,
+    requests: Sequence[KeyFrameRequest] | None = None,
 ) -> StoredKeyFrames:
     """Choose the clip's key frames and make sure each is stored in ``clip_dir``.
 
@@ -118,6 +122,10 @@ def store_key_frames(
         show only the part of the picture around the infant.
     previous
         The report stored by an earlier run, whose key frames may be reused.
+    requests
+        The moments wanted, best first (:func:`~motorobs.report.moments.
+        key_frame_requests`); ``None``: the middle of each event
+        (:func:`~motorobs.report.keyframes.event_middles`).
     """
     clip_dir = Path(clip_dir)
     ds, video = result.landmarks, result.video
@@ -130,7 +138,9 @@ def store_key_frames(
                             MAX_SIDE_PX)
     if n_frames <= 0:
         return StoredKeyFrames(source, [], [], [])
-    choices = choose_key_frames(ds, result.events, n_frames, require_face=blur_faces)
+    if requests is None:
+        requests = event_middles(result.events)
+    choices = choose_frames(ds, requests, n_frames, require_face=blur_faces)
     if not choices:
         return StoredKeyFrames(source, [], [NO_FACE_NOTE], [])
     stored = reusable_key_frames(previous, source, clip_dir)

@@ -1,14 +1,17 @@
 """Choosing, reading and rendering the key frames of a clip's report.
 
-Key frames show the middle of detected events (one event of each type in turn) and, when
-there are fewer events than frames wanted, frames spread evenly over the clip. A frame is
-only ever used when the infant's face can be located in it, so that it can be blurred.
+Key frames show the moments wanted (:class:`~motorobs.report.moments.KeyFrameRequest`: the
+moments of the summary's findings first, then of the other events; by default the middle of
+each event, one event of each type in turn) and, when there are fewer such moments than
+frames wanted, frames spread evenly over the clip. A frame is only ever used when the
+infant's face can be located in it, so that it can be blurred. Each image has the skeleton
+drawn and the clip time written on it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
@@ -22,7 +25,8 @@ from motorobs.landmarks import INDIVIDUAL
 from motorobs.metrics.base import Event
 from motorobs.report.faces import FaceNotLocatedError, shared_face_detector
 from motorobs.report.labels import event_label
-from motorobs.report.overlay import render_key_frame
+from motorobs.report.moments import KeyFrameRequest
+from motorobs.report.overlay import render_key_frame, stamp_time
 from motorobs.schema import FACE_LANDMARKS
 
 logger = logging.getLogger("motorobs.report")
@@ -32,8 +36,9 @@ MAX_GAP_S = 0.5
 INFANT_BOX_PADDING = 0.15
 """Key frames cropped to the infant (no face search available) keep this share of the
 infant's larger box side as a margin on every side."""
-MAX_SIDE_PX = 800
-"""Key frames larger than this (longer side, px) are scaled down for the report."""
+MAX_SIDE_PX = 640
+"""Key frames larger than this (longer side, px) are scaled down for the report: shown at
+about half that width, sharp on a high-density screen, about 30 kB as JPEG."""
 NO_FACE_NOTE = ("Key frames left out: no frame shows the infant's face clearly enough to blur "
                 "it safely.")
 CROPPED_NOTE = ("Other people's faces could not be searched for (the pose model was not "
@@ -81,8 +86,24 @@ def _round_robin_by_type(events: list[Event]) -> list[Event]:
     return [e for group in rounds for e in group if e is not None]
 
 
+def event_middles(events: list[Event]) -> list[KeyFrameRequest]:
+    """The middle of each event (types interleaved), captioned with its name and times."""
+    return [KeyFrameRequest((e.start_s + e.end_s) / 2, e.start_s, e.end_s,
+                            f"{event_label(e)}, {e.start_s:.1f}–{e.end_s:.1f} s")
+            for e in _round_robin_by_type(events)]
+
+
 def choose_key_frames(
     ds: xr.Dataset, events: list[Event], n_frames: int, *, require_face: bool = True
+) -> list[KeyFrameChoice]:
+    """Candidate key frames at the middle of ``events`` (:func:`event_middles`), then evenly
+    spaced (see :func:`choose_frames`)."""
+    return choose_frames(ds, event_middles(events), n_frames, require_face=require_face)
+
+
+def choose_frames(
+    ds: xr.Dataset, requests: Sequence[KeyFrameRequest], n_frames: int, *,
+    require_face: bool = True,
 ) -> list[KeyFrameChoice]:
     """Candidate key frames in order of preference (more than ``n_frames`` when possible).
 
@@ -90,8 +111,8 @@ def choose_key_frames(
     ----------
     ds
         Landmarks dataset; its ``time`` coordinate (s) is the time base.
-    events
-        Detected events (times in seconds).
+    requests
+        The moments wanted, best first (times in seconds).
     n_frames
         Frames wanted; evenly spaced candidates are added for this many.
     require_face
@@ -100,11 +121,11 @@ def choose_key_frames(
     Returns
     -------
     list of KeyFrameChoice
-        First the frame nearest the middle of each event (types interleaved; at most
-        ``2 n_frames`` of them; searched
-        within the event, at least ``min(MAX_GAP_S, duration / (2 n_frames))`` from frames
-        already chosen; an event with no such frame is left out), then frames nearest
-        evenly spaced times (kept apart the same way when possible). No frame twice.
+        First the frame nearest each request's target (at most ``2 n_frames`` of them;
+        searched within the request's interval, at least ``min(MAX_GAP_S, duration /
+        (2 n_frames))`` from frames already chosen; a request with no such frame is left
+        out), then frames nearest evenly spaced times (kept apart the same way when
+        possible). No frame twice.
     """
     times = np.asarray(ds["time"].values, float)
     if n_frames <= 0 or times.size == 0:
@@ -122,14 +143,12 @@ def choose_key_frames(
         candidates = np.flatnonzero(allowed)
         return int(candidates[np.argmin(np.abs(times[candidates] - target))])
 
-    for event in _round_robin_by_type(events):
+    for request in requests:
         if len(chosen) >= 2 * n_frames:  # enough, with spares for unreadable frames
             break
-        index = nearest((event.start_s + event.end_s) / 2, event.start_s, event.end_s,
-                        min_gap_s)
+        index = nearest(request.target_s, request.start_s, request.end_s, min_gap_s)
         if index is not None:
-            chosen.append(KeyFrameChoice(index, f"{event_label(event)}, "
-                                                f"{event.start_s:.1f}–{event.end_s:.1f} s"))
+            chosen.append(KeyFrameChoice(index, request.caption))
     start, end = times[0], times[-1]
     for k in range(n_frames):
         target = start + (k + 0.5) / n_frames * (end - start)
@@ -362,7 +381,8 @@ class KeyFrameRenderer:
             return None
         if self.face_search == "crop_to_infant":
             image = crop_to_infant(image, self.ds, choice.time_index)
-        return shrink(image, MAX_SIDE_PX)
+        image = shrink(image, MAX_SIDE_PX)
+        return stamp_time(image, float(self.ds["time"].values[choice.time_index]))
 
 
 def extract_key_frames(

@@ -113,6 +113,13 @@ def format_metric_value(value: float | None, unit: str, status: str) -> str:
     return f"{format_number(float(value))}{shown_unit}"
 
 
+def clip_time(seconds: float) -> str:
+    """A moment of the clip as minutes, seconds and tenths: ``2.13`` -> ``"0:02.1"``."""
+    tenths = int(round(max(0.0, seconds) * 10))
+    minutes, tenths = divmod(tenths, 600)
+    return f"{minutes}:{tenths // 10:02d}.{tenths % 10}"
+
+
 def format_percent(share: float | None) -> str:
     """Share 0..1 as ``"87 %"``."""
     if share is None or not math.isfinite(share):

@@ -16,13 +16,14 @@ from typing import Any
 
 from motorobs.config import ReportConfig
 from motorobs.io.atomic import write_atomic
-from motorobs.report.collect import clip_summary, event_records, trace_table
+from motorobs.report.collect import clip_summary, event_records, posture_segments, trace_table
 from motorobs.report.index import write_batch_index
 from motorobs.report.keyframe_store import (
     StoredKeyFrames,
     remove_stale_key_frames,
     store_key_frames,
 )
+from motorobs.report.moments import KeyFrameRequest, key_frame_requests
 from motorobs.report.rebuild import rebuild_clip_report
 from motorobs.report.record import (
     METRICS_FILE,
@@ -33,6 +34,7 @@ from motorobs.report.record import (
     json_safe,
 )
 from motorobs.report.store import previous_clip_report, write_json, write_traces
+from motorobs.report.summary import stored_findings
 from motorobs.result import ClipResult
 
 logger = logging.getLogger("motorobs.report")
@@ -92,23 +94,27 @@ def write_clip_outputs(
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    metrics = result.to_json_dict()
     written = {
-        METRICS_FILE: write_json(out_dir / METRICS_FILE, json_safe(result.to_json_dict())),
+        METRICS_FILE: write_json(out_dir / METRICS_FILE, json_safe(metrics)),
         "events.csv": write_atomic(out_dir / "events.csv",
                                    result.events_table().to_csv(index=False)),
     }
-    key_frames = _key_frames(result, out_dir, config, pose_model_path)
+    events = event_records(result.events, result)
+    requests = key_frame_requests(stored_findings(metrics) or [], events)
+    key_frames = _key_frames(result, out_dir, config, pose_model_path, requests)
     written.update({p.relative_to(out_dir).as_posix(): p for p in key_frames.written})
     traces, table, trace_notes = trace_table(result)
     report = ClipReport(
         clip=result.clip,
         summary=clip_summary(result),
         blur_faces=config.blur_faces,
-        events=event_records(result.events),
+        events=events,
         traces=traces,
         key_frame_source=key_frames.source,
         key_frames=tuple(key_frames.frames),
         notes=tuple(key_frames.notes + trace_notes),
+        posture_segments=posture_segments(result),
     )
     written[TRACES_FILE] = write_traces(out_dir / TRACES_FILE, table)
     written[REPORT_FILE] = write_json(out_dir / REPORT_FILE, report.to_json())
@@ -119,7 +125,8 @@ def write_clip_outputs(
 
 
 def _key_frames(
-    result: ClipResult, out_dir: Path, config: ReportConfig, pose_model_path: Path | None
+    result: ClipResult, out_dir: Path, config: ReportConfig, pose_model_path: Path | None,
+    requests: list[KeyFrameRequest],
 ) -> StoredKeyFrames:
     """The clip's stored key frames; a failure leaves them out with a note, never the
     report."""
@@ -131,7 +138,7 @@ def _key_frames(
         return store_key_frames(
             result, out_dir, config.n_key_frames,
             blur_faces=config.blur_faces, pose_model_path=pose_model_path,
-            previous=previous_clip_report(out_dir),
+            previous=previous_clip_report(out_dir), requests=requests,
         )
     except Exception as exc:  # a broken frame must not cost the therapist the whole report
         logger.exception("Key frames of %s failed", result.clip)

@@ -19,6 +19,7 @@ from motorobs.report.faces import (
     blur_regions,
     infant_face_region,
 )
+from motorobs.report.labels import clip_time
 from motorobs.schema import HAND_CONNECTIONS, POSE_CONNECTIONS, keypoint_name
 
 LEFT_RGB = (255, 140, 0)
@@ -74,6 +75,23 @@ def draw_skeleton(rgb: np.ndarray, ds: xr.Dataset, time_index: int) -> np.ndarra
         cv2.line(out, a, b, colour, thickness, cv2.LINE_AA)
         for point in (a, b):
             cv2.circle(out, point, thickness + 1, colour, -1, cv2.LINE_AA)
+    return out
+
+
+def stamp_time(rgb: np.ndarray, time_s: float) -> np.ndarray:
+    """A copy of ``rgb`` with the clip time (``"0:02.1"``, :func:`~motorobs.report.labels.
+    clip_time`) written in white on a dark box in the top-left corner, sized to the image."""
+    out = np.ascontiguousarray(rgb.copy())
+    text = clip_time(time_s)
+    scale = max(0.5, min(out.shape[:2]) / 640)
+    thickness = max(1, round(2 * scale))
+    (width, height), baseline = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale,
+                                                thickness)
+    pad = max(3, round(6 * scale))
+    x1, y1 = min(out.shape[1], width + 2 * pad), min(out.shape[0], height + baseline + 2 * pad)
+    out[:y1, :x1] = (out[:y1, :x1] * 0.3).astype(np.uint8)
+    cv2.putText(out, text, (pad, pad + height), cv2.FONT_HERSHEY_SIMPLEX, scale,
+                (255, 255, 255), thickness, cv2.LINE_AA)
     return out
 
 

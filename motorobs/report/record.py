@@ -22,12 +22,19 @@ from typing import Any
 
 import numpy as np
 
-REPORT_FORMAT = 1
-"""Version of the layout of ``report.json`` and ``traces.parquet``; raised when it changes."""
+REPORT_FORMAT = 2
+"""Version of the layout of ``report.json`` and ``traces.parquet``; raised when it changes.
+Format 2 added the posture segments, each event's moment, the key frames' style and the
+overlay video; a format-1 file is still read (without them)."""
+READABLE_FORMATS: tuple[int, ...] = (1, 2)
+KEY_FRAME_STYLE = 2
+"""Version of how key frames are drawn (2: the clip time written on the image); stored
+frames of another style are made again."""
 METRICS_FILE = "metrics.json"
 REPORT_FILE = "report.json"
 TRACES_FILE = "traces.parquet"
 KEYFRAMES_DIR = "keyframes"
+OVERLAY_VIDEO = "overlay.webm"
 REPORT_HTML = "report.html"
 TIME_COLUMN = "time_s"
 FRAME_COLUMN = "frame"
@@ -53,21 +60,24 @@ def _optional_float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _fields_of(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    """The values of ``cls``'s fields in ``data``.
+def _fields_of(
+    cls: type, data: dict[str, Any], optional: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The values of ``cls``'s fields in ``data``; a field in ``optional`` that is missing
+    (a file of an older format) is ``None``.
 
     Raises
     ------
     ValueError
-        If ``data`` is not a JSON object or lacks one of the fields (names them).
+        If ``data`` is not a JSON object or lacks one of the other fields (names them).
     """
     if not isinstance(data, dict):
         raise ValueError(f"{cls.__name__}: expected a JSON object, got {type(data).__name__}")
     names = [f.name for f in fields(cls)]
-    missing = [n for n in names if n not in data]
+    missing = [n for n in names if n not in data and n not in optional]
     if missing:
         raise ValueError(f"{cls.__name__}: missing {', '.join(missing)}")
-    return {n: data[n] for n in names}
+    return {n: data.get(n) for n in names}
 
 
 @dataclass(frozen=True)
@@ -111,12 +121,40 @@ class EventRecord:
     start_s: float
     end_s: float
     details: dict[str, Any]
+    moment_s: float | None = None
+    """The moment that shows the event best (s): a midline crossing at its furthest point, a
+    reach at its peak speed, a head lift at its highest (:mod:`motorobs.report.moments`);
+    ``None``: not known (the middle of the event is used)."""
+
+    @property
+    def moment(self) -> float:
+        """:attr:`moment_s`, or the middle of the event when it is not known (s)."""
+        if self.moment_s is None:
+            return (self.start_s + self.end_s) / 2
+        return self.moment_s
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EventRecord:
-        values = _fields_of(cls, data)
+        values = _fields_of(cls, data, optional=("moment_s",))
         return cls(str(values["type"]), values["side"] and str(values["side"]),
-                   float(values["start_s"]), float(values["end_s"]), dict(values["details"]))
+                   float(values["start_s"]), float(values["end_s"]), dict(values["details"]),
+                   _optional_float(values["moment_s"]))
+
+
+@dataclass(frozen=True)
+class PostureSegment:
+    """A stretch of the clip in one posture (``supine``, ``prone``, ``side_lying``,
+    ``sitting`` or ``unknown``), from ``start_s`` to ``end_s`` (s; the end is where the next
+    segment starts)."""
+
+    posture: str
+    start_s: float
+    end_s: float
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PostureSegment:
+        values = _fields_of(cls, data)
+        return cls(str(values["posture"]), float(values["start_s"]), float(values["end_s"]))
 
 
 @dataclass(frozen=True)
@@ -153,12 +191,45 @@ class KeyFrameSource:
     """File name of the pose model that searched for faces."""
     max_side_px: int
     """Longer side of the stored images at most (px)."""
+    style: int = KEY_FRAME_STYLE
+    """How the images were drawn (:data:`KEY_FRAME_STYLE`; 1 in format-1 files)."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> KeyFrameSource:
-        values = _fields_of(cls, data)
+        values = _fields_of(cls, data, optional=("style",))
         return cls(str(values["video_sha256"]), bool(values["blur_faces"]),
                    str(values["face_search"]), values["pose_model"] and str(values["pose_model"]),
+                   int(values["max_side_px"]),
+                   1 if values["style"] is None else int(values["style"]))
+
+
+@dataclass(frozen=True)
+class OverlayVideoRecord:
+    """The short video written beside the report (``analyze --overlay-video``): every
+    analysed frame with every face blurred and the skeleton drawn, at the analysis rate."""
+
+    file: str
+    """Path relative to the clip folder (:data:`OVERLAY_VIDEO`)."""
+    video_sha256: str
+    landmarks_sha256: str
+    """Fingerprint of all the infant's landmarks drawn on it."""
+    blur_faces: bool
+    face_search: str
+    """As :attr:`KeyFrameSource.face_search`."""
+    frames: int
+    """Frames written."""
+    hidden_frames: int
+    """Frames written grey because the infant's face could not be located to blur it."""
+    fps: float
+    max_side_px: int
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OverlayVideoRecord:
+        values = _fields_of(cls, data)
+        return cls(str(values["file"]), str(values["video_sha256"]),
+                   str(values["landmarks_sha256"]), bool(values["blur_faces"]),
+                   str(values["face_search"]), int(values["frames"]),
+                   int(values["hidden_frames"]), float(values["fps"]),
                    int(values["max_side_px"]))
 
 
@@ -198,6 +269,10 @@ class ClipReport:
     """In time order."""
     notes: tuple[str, ...]
     """The report's own notes (key frames or plots left out), after the analysis notes."""
+    posture_segments: tuple[PostureSegment, ...] = ()
+    """The clip's postures over time, for the timeline (empty in format-1 files)."""
+    overlay_video: OverlayVideoRecord | None = None
+    """The skeleton video beside the report, if one was made."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``report.json`` (with its ``format``)."""
@@ -213,11 +288,13 @@ class ClipReport:
             If ``data`` is of another format or misses or mistypes a field (the message says
             which).
         """
-        if not isinstance(data, dict) or data.get("format") != REPORT_FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in READABLE_FORMATS:
             found = data.get("format") if isinstance(data, dict) else type(data).__name__
-            raise ValueError(f"format {found!r}, this motorobs reads format {REPORT_FORMAT}")
-        values = _fields_of(cls, data)
+            raise ValueError(f"format {found!r}, this motorobs reads format "
+                             f"{' or '.join(str(f) for f in READABLE_FORMATS)}")
+        values = _fields_of(cls, data, optional=("posture_segments", "overlay_video"))
         source = values["key_frame_source"]
+        overlay = values["overlay_video"]
         return cls(
             clip=str(values["clip"]),
             summary=ClipSummary.from_json(values["summary"]),
@@ -227,4 +304,7 @@ class ClipReport:
             key_frame_source=None if source is None else KeyFrameSource.from_json(source),
             key_frames=tuple(KeyFrameRecord.from_json(k) for k in values["key_frames"]),
             notes=tuple(str(n) for n in values["notes"]),
+            posture_segments=tuple(PostureSegment.from_json(p)
+                                   for p in values["posture_segments"] or ()),
+            overlay_video=None if overlay is None else OverlayVideoRecord.from_json(overlay),
         )

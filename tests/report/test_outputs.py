@@ -110,32 +110,33 @@ def test_report_is_self_contained_and_plain(clip_result, tmp_path):
     images = [attrs["src"] for tag, attrs in collector.tags if tag == "img"]
     assert len(images) == 2 and all(src.startswith("data:image/jpeg;base64,") for src in images)
     charts = [attrs for tag, attrs in collector.tags if tag == "svg"]
-    assert len(charts) == 2 and all(a["role"] == "img" for a in charts)  # two trace plots
+    assert [a["class"] for a in charts] == ["timeline", "chart", "chart"]  # two trace plots
+    assert all(a["role"] in ("img", "group") and a["aria-labelledby"] for a in charts)
     for text in ("not a diagnosis", "trained on adults", "2-D video",
                  "The infant was told apart from one adult by body size.",
-                 "Midline crossings per minute (infant's right)", "6.25 per min",
-                 "Times per minute a hand crossed the body midline.", "Top",
-                 "shoulders and hips wide apart in the image", "supine 75 %", "unknown 25 %",
-                 "found in <strong>100 %</strong>", "Right hand distance from midline",
-                 "config.pose.max_people", "motorobs_version"):
+                 "Midline crossings per minute", "6.25 per minute",
+                 "Times per minute a hand crossed the body midline.", "filmed from above",
+                 "shoulders and hips wide apart in the image", "on the back 75 %",
+                 "unsure 25 %", "found in <strong>100 %</strong>",
+                 "Right hand distance from midline", "config.pose.max_people",
+                 "motorobs_version", "On the back 1.5 s, position unclear 0.5 s."):
         assert text in html, text
 
 
 def test_insufficient_data_shows_reason_and_no_number(clip_result, tmp_path):
     write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=0))
     cells = _parse(tmp_path / "report.html").metric_cells
-    label, result, coverage, status = (c.strip() for c in cells["reaches_per_min"])
-    assert label.startswith("Reaches per minute (infant's left)")
-    assert "Reaching movements per minute." in label  # the definition, in <details>
-    assert result == "The left hand was hidden for most of the clip."
-    assert not re.search(r"\d", result)
-    assert coverage == "20 %" and status == "not enough usable video"
-    not_applicable = [c.strip() for c in cells["head_lift_max_deg"]]
-    assert not_applicable[1] == "The infant was never on its tummy."
-    assert len(not_applicable) == 2  # listed apart, folded: label and reason only
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert re.search(r"<summary>\d+ measurements do not apply to this clip</summary>", html)
-    assert [c.strip() for c in cells["midline_crossings_per_min"]][1] == "6.25 per min"
+    left, seen = (c.strip() for c in cells["reaches_per_min"])  # the only side: left
+    assert left == "too little usable video 1"  # the reason is note 1 under the table
+    assert seen == "20 %"
+    html = unescape((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert '<li id="why-reaching-1">The left hand was hidden for most of the clip.</li>' in html
+    assert 'title="Reaching movements per minute."' in html  # the definition, on hover
+    assert "head_lift_max_deg" not in cells  # does not apply: listed apart, folded
+    assert re.search(r"<summary>1 measurements do not apply to this clip</summary>", html)
+    assert "The infant was never on its tummy:</span> Head lift, highest." in html
+    right, seen = (c.strip() for c in cells["midline_crossings_per_min"])
+    assert right == "6.25 per minute" and seen == "92 %"
 
 
 def test_report_key_frames_never_use_faceless_frames(clip_result, tmp_path):
@@ -150,7 +151,8 @@ def test_report_key_frames_never_use_faceless_frames(clip_result, tmp_path):
 def test_key_frames_in_report_are_blurred(clip_result, tmp_path):
     write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=1))
     collector = _parse(tmp_path / "report.html")
-    src = [a["src"] for t, a in collector.tags if t == "img" and "Frame" in (a.get("alt") or "")]
+    src = [a["src"] for t, a in collector.tags
+           if t == "img" and "Key frame 1" in (a.get("alt") or "")]
     assert len(src) == 1 and src[0].startswith("data:image/jpeg;base64,")
     image = cv2.imdecode(np.frombuffer(base64.b64decode(src[0].split(",")[1]), np.uint8),
                          cv2.IMREAD_GRAYSCALE)
@@ -240,9 +242,10 @@ def test_report_survives_odd_signals(clip_result, tmp_path):
     clip_result.traces[1] = Trace("short", "Too short", "deg", np.zeros(7))
     write_clip_outputs(clip_result, tmp_path, ReportConfig(n_key_frames=0))
     html = unescape((tmp_path / "report.html").read_text(encoding="utf-8"))
-    assert "Not determined" in html and "not determined" in html
+    assert "camera view not determined" in html and "position not determined" in html
+    assert "position not stored for this clip" in html  # the timeline's posture band
     assert "Plot of “Too short” left out" in html
-    assert html.count("<svg ") == 1 and "not seen in this clip" in html
+    assert html.count('<svg class="chart"') == 1 and "not seen in this clip" in html
 
 
 def test_pose_model_found_from_provenance_then_environment(tmp_path, monkeypatch):

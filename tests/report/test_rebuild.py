@@ -35,7 +35,8 @@ def test_rebuild_without_the_video_gives_the_same_report(clip_dir):
     assert rebuild_clip_report(clip_dir) == clip_dir / "report.html"
     html = (clip_dir / "report.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/jpeg;base64,') == 3  # the key frames
-    assert html.count("<svg ") == 2 and html.count('class="band"') >= 1  # the plots
+    assert html.count('<svg class="chart"') == 2 and html.count('class="band"') >= 1  # plots
+    assert html.count('<svg class="timeline"') == 1
     assert "Right hand distance from midline" in html and "(frame " in html
     assert html.encode("utf-8") == first  # the one code path: identical to analysis time
 
