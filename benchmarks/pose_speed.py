@@ -23,6 +23,8 @@ Variants:
   savings: ``hands_every_frame=True``, ``overlap_models=False``, graphs created per clip.
 - ``threads``: ``hands_every_frame=True`` with the models in parallel threads.
 - ``backoff``: the close-up back-off without threads.
+- ``frame``: the defaults with ``hand_finder="frame"`` (MediaPipe's full-frame hand
+  landmarker, the default before the region hand finder).
 - ``after``: the defaults.
 
 ``--estimators`` and ``--hand-crops`` set ``PoseConfig.estimator`` and ``hand_crops`` for
@@ -53,6 +55,7 @@ VARIANTS: dict[str, dict] = {
     "before": {"hands_every_frame": True, "overlap_models": False},
     "threads": {"hands_every_frame": True, "overlap_models": True},
     "backoff": {"hands_every_frame": False, "overlap_models": False},
+    "frame": {"hand_finder": "frame"},
     "after": {},
 }
 """PoseConfig overrides of the estimator variants (``naive`` is separate)."""

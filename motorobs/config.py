@@ -45,6 +45,15 @@ class PoseConfig:
     hand_match_max_dist: float = 0.6
     """A detected hand is the infant's only if its wrist lies within this many of the
     infant's shoulder widths of the infant's pose wrist."""
+    hand_finder: str = "pose"
+    """Where the hand landmark network looks for the infant's hands
+    (:data:`motorobs.pose.estimator.HAND_FINDERS`). ``"pose"`` (default): in the regions the
+    infant's pose gives, and after that where each hand was in the previous frame
+    (:mod:`motorobs.pose.hand_tracking`), the network alone (no palm detector). ``"frame"``:
+    MediaPipe's HandLandmarker searches the whole frame for palms and the hands are then
+    attributed to the infant (:mod:`motorobs.pose.infant`). Either way, a side left without
+    a hand is searched again in a close-up of its elbow (``hand_crops``).
+    ``hands_every_frame`` uses ``"frame"``."""
     hand_crops: bool = True
     """For each side without a hand from the full-frame hand model, look again in a
     close-up around the infant's elbow (see ``motorobs.pose.infant``): infant hands are
@@ -58,9 +67,10 @@ class PoseConfig:
     """``"infant"`` on video: seconds between re-checks of the quarter turn (each check runs
     the pose model on four turns of one frame); ``0`` decides once per clip."""
     hands_every_frame: bool = False
-    """``True``: the hand model runs on every analysed frame, and the close-up search for a
-    missed hand (``hand_crops``) on every analysed frame for every side without a hand: the
-    reference against which the savings set below are checked (docs/performance.md)."""
+    """``True``: MediaPipe's full-frame hand model (``hand_finder="frame"``) runs on every
+    analysed frame, and the close-up search for a missed hand (``hand_crops``) on every
+    analysed frame for every side without a hand: the reference against which the savings
+    (``hand_finder="pose"`` and the settings below) are checked (docs/performance.md)."""
     hand_search_patience_s: float = 0.33
     """Close-up search back-off (s): a side is searched on every analysed frame while its hand
     was seen no longer ago than this. Equal to ``SignalConfig.max_gap_s``: a hand found again

@@ -35,6 +35,7 @@ turns, close-ups) are reused across clips (:mod:`motorobs.pose.graphs`).
 from __future__ import annotations
 
 import json
+import logging
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -51,14 +52,19 @@ from motorobs.io.hashing import file_sha256
 from motorobs.io.video import VideoInfo, iter_frames
 from motorobs.landmarks import build_dataset, empty_arrays
 from motorobs.pose import graphs
+from motorobs.pose.hand_net import HandLandmarkNetwork, runtime_available
+from motorobs.pose.hand_tracking import RegionHandFinder
 from motorobs.pose.infant import choose_infant
 from motorobs.pose.lanes import Lanes
 from motorobs.pose.models import resolve_model
 from motorobs.pose.refine import pose_score, quarter_to_original, rotate_quarter
 from motorobs.pose.tracking import HandGate, InfantChooser, InfantTracker, find_missed_hands
 
+log = logging.getLogger(__name__)
 ESTIMATORS: tuple[str, ...] = ("infant", "mediapipe")
 """Valid values of ``PoseConfig.estimator``."""
+HAND_FINDERS: tuple[str, ...] = ("pose", "frame")
+"""Valid values of ``PoseConfig.hand_finder``."""
 SWITCH_MARGIN = 0.05
 """``"infant"``: another quarter turn replaces the upright frame (images, and the first frame
 of a video) or the current turn (later video checks) only if its pose score (mean landmark
@@ -95,10 +101,20 @@ class LandmarkEstimator:
             raise ValueError(
                 f"Unknown pose estimator {config.estimator!r}; expected one of {ESTIMATORS}."
             )
+        if config.hand_finder not in HAND_FINDERS:
+            raise ValueError(
+                f"Unknown hand finder {config.hand_finder!r}; expected one of {HAND_FINDERS}."
+            )
         from mediapipe.tasks.python import BaseOptions, vision
 
         self.config = config
         self.video = video
+        self.hand_finder = hand_finder_of(config)
+        """The hand finder that runs (:func:`hand_finder_of`)."""
+        if self.hand_finder != config.hand_finder and not config.hands_every_frame:
+            log.warning("The LiteRT runtime (ai-edge-litert) is not installed: hands are "
+                        "found with MediaPipe's full-frame hand landmarker "
+                        "(hand_finder='frame'), which is slower.")
         self.model_paths = {
             "pose": resolve_model(config.pose_model, config.model_dir),
             "hand": resolve_model(config.hand_model, config.model_dir),
@@ -112,9 +128,14 @@ class LandmarkEstimator:
         self.turn_log: list[tuple[int, int]] = []
         """``(timestamp_ms, turns)`` each time the video-mode turn was set."""
         self._last_check_ms: int | None = None
+        self._hand = self._regions = None
         try:
             self._pose_model(video, 0)
-            self._hand = self._hand_model(video, config.max_hands)
+            if self.hand_finder == "frame":
+                self._hand = self._hand_model(video, config.max_hands)
+            else:
+                self._regions = RegionHandFinder(
+                    HandLandmarkNetwork(self.model_paths["hand"]), config, track=video)
         except (RuntimeError, ValueError) as exc:
             self.close()
             raise ModelError(
@@ -221,9 +242,30 @@ class LandmarkEstimator:
             people.append(arr)
         return people
 
+    def detect_infant_hands(self, rgb: np.ndarray, timestamp_ms: int,
+                            infant: np.ndarray | None) -> list | dict:
+        """The hands of one frame with the configured finder (:attr:`hand_finder`).
+
+        ``"frame"``: every hand in the frame, as :meth:`detect_hands` (to be attributed);
+        ``"pose"``: ``{side: ((21, 3) array, presence)}``, the infant's hands found from
+        ``infant``, its (33, 5) pose (:class:`motorobs.pose.hand_tracking.RegionHandFinder`).
+        """
+        if self._regions is not None:
+            return self._regions(rgb, infant)
+        return self.detect_hands(rgb, timestamp_ms)
+
+    @property
+    def region_calls(self) -> int:
+        """Hand landmark network calls of the ``"pose"`` finder so far."""
+        return 0 if self._regions is None else self._regions.calls
+
     def detect_hands(self, rgb: np.ndarray, timestamp_ms: int = 0) -> list:
-        """Hands in one (upright) frame: ``((21, 3) array x_px, y_px, z; score)`` per hand."""
+        """Hands in one (upright) frame: ``((21, 3) array x_px, y_px, z; score)`` per hand
+        (MediaPipe's HandLandmarker over the whole frame)."""
         import mediapipe as mp
+
+        if self._hand is None:
+            self._hand = self._hand_model(self.video, self.config.max_hands)
 
         height, width = rgb.shape[:2]
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
@@ -369,7 +411,10 @@ def estimate_landmarks(
         return choose(estimator.detect_people(rgb, ms))
 
     def hands_of(people: Future, rgb: np.ndarray, ms: int, time_s: float):  # hand lane
-        return estimator.detect_hands(rgb, ms) if gate(people.result(), time_s) else None
+        frame = people.result()
+        if not gate(frame, time_s):
+            return None
+        return estimator.detect_infant_hands(rgb, ms, frame.infant_pose)
 
     def finish() -> None:  # calling thread
         nonlocal n_done
@@ -415,6 +460,8 @@ def estimate_landmarks(
         "frames_with_several_people": tracker.log.crowded_frames(),
         "hand_model_frames": tracker.log.hand_model_frames,
         "hand_close_ups": tracker.log.close_ups,
+        "hand_finder": estimator.hand_finder,
+        "hand_region_calls": estimator.region_calls,
     }
     return build_dataset(arrays, frames, times, attrs)
 
@@ -445,8 +492,9 @@ class ImageLandmarker:
         """A one-frame landmarks dataset of ``rgb`` (see :func:`estimate_image`)."""
         arrays = empty_arrays(1)
         tracker = InfantTracker(self.config.hand_match_max_dist)
-        people, hands = self._estimator.detect(rgb)
-        tracker.store(arrays, 0, InfantChooser()(people), hands)
+        frame = InfantChooser()(self._estimator.detect_people(rgb))
+        hands = self._estimator.detect_infant_hands(rgb, 0, frame.infant_pose)
+        tracker.store(arrays, 0, frame, hands)
         find_missed_hands(self._estimator.detect_hands_in_box, self.config, tracker, arrays, 0,
                           rgb)
         attrs = {
@@ -482,6 +530,15 @@ def estimate_image(rgb: np.ndarray, config: PoseConfig | None = None) -> xr.Data
         return landmarker(rgb)
 
 
+def hand_finder_of(config: PoseConfig) -> str:
+    """The hand finder that runs for ``config``: ``"frame"`` with ``hands_every_frame``
+    (the reference) or where the LiteRT runtime the ``"pose"`` finder needs is not
+    installed (Windows; logged), else ``config.hand_finder``."""
+    if config.hands_every_frame or config.hand_finder == "frame":
+        return "frame"
+    return config.hand_finder if runtime_available() else "frame"
+
+
 def _model_provenance(estimator: LandmarkEstimator) -> str:
     return json.dumps(
         [{"name": Path(p).name, "sha256": file_sha256(p)} for p in estimator.model_paths.values()]
@@ -496,4 +553,6 @@ def _pose_config_dict(config: PoseConfig) -> dict:
     """The pose settings that change the landmarks (all but :data:`_NOT_IN_CACHE_KEY`)."""
     from dataclasses import asdict
 
-    return {k: v for k, v in asdict(config).items() if k not in _NOT_IN_CACHE_KEY}
+    settings = {k: v for k, v in asdict(config).items() if k not in _NOT_IN_CACHE_KEY}
+    settings["hand_finder"] = hand_finder_of(config)  # the one that runs
+    return settings

@@ -16,7 +16,7 @@ Times are in seconds of the video, positions in pixels of the upright frame.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -178,11 +178,13 @@ class InfantTracker:
         """Per side: time (s) of the last close-up search."""
 
     def store(self, arrays: dict[str, np.ndarray], row: int, frame: PoseFrame,
-              hands: list | None, time_s: float = 0.0) -> None:
+              hands: list | Mapping[str, tuple] | None, time_s: float = 0.0) -> None:
         """Write the infant's pose and hands of one frame (at ``time_s`` seconds) into row
-        ``row`` of ``arrays``. ``hands``: the hand model's ``((21, 3) array, score)`` per hand,
-        or None when it did not run on this frame (the hands of the last frame it ran on
-        then stay the reference for continuity)."""
+        ``row`` of ``arrays``. ``hands``: the full-frame hand model's ``((21, 3) array,
+        score)`` per hand (attributed here, :func:`~motorobs.pose.infant.attribute_hands`),
+        or ``{side: ((21, 3) array, score)}``, hands already found as the infant's
+        (:mod:`motorobs.pose.hand_tracking`), or None when no hand model ran on this frame
+        (the hands of the last frame it ran on then stay the reference for continuity)."""
         self.log.frames_with_people[len(frame.people)] += 1
         infant = frame.infant_pose
         self.frame_infant = None
@@ -195,6 +197,12 @@ class InfantTracker:
         self.frame_infant = infant[:, :2]
         store_pose(arrays, row, infant)
         if hands is None:
+            return
+        if isinstance(hands, Mapping):  # the "pose" hand finder: already the infant's
+            for side, hand in hands.items():
+                store_hand(arrays, row, side, *hand)
+                self.hand_seen_s[side] = time_s
+            self.previous_hands = {side: hand[0][0, :2] for side, hand in hands.items()}
             return
         owned = attribute_hands(
             infant[:, :2],

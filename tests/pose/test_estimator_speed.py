@@ -18,7 +18,8 @@ def test_threads_are_not_in_the_cache_key_but_the_savings_are():
     base = _pose_config_dict(PoseConfig())
     assert _pose_config_dict(PoseConfig(overlap_models=False)) == base
     assert "model_dir" not in base
-    for change in ({"hands_every_frame": True}, {"hand_search_retry_s": 0.0},
+    for change in ({"hands_every_frame": True}, {"hand_finder": "frame"},
+                   {"hand_search_retry_s": 0.0},
                    {"hand_detail_max_gap_s": 0.15}, {"hand_search_patience_s": 1.0}):
         assert _pose_config_dict(PoseConfig(**change)) != base
 
@@ -92,10 +93,36 @@ def test_the_close_up_back_off_only_leaves_out_hands(model_dir, sample_videos):
     info = dataclasses.replace(probe_video(sample_videos / "c_prone_head_lift__side.mp4"),
                                n_frames=45)
     every = estimate_landmarks(info, PoseConfig(model_dir=model_dir, hands_every_frame=True))
-    saving = estimate_landmarks(info, PoseConfig(model_dir=model_dir))
+    saving = estimate_landmarks(info, PoseConfig(model_dir=model_dir, hand_finder="frame"))
     assert saving.attrs["hand_model_frames"] == every.attrs["hand_model_frames"]
     assert saving.attrs["hand_close_ups"] < 0.8 * every.attrs["hand_close_ups"]
     a, b = every["position"].values, saving["position"].values
     both = np.isfinite(a) & np.isfinite(b)
     assert np.array_equal(a[both], b[both])  # every hand kept is the same hand
     assert np.isfinite(b).sum() >= 0.95 * np.isfinite(a).sum()
+
+
+@pytest.mark.mediapipe
+def test_the_region_finder_finds_the_hands_the_full_frame_model_finds(model_dir, short_clip):
+    from motorobs.pose.estimator import estimate_landmarks
+    from motorobs.schema import all_keypoints, keypoint_name
+
+    frame = estimate_landmarks(short_clip, PoseConfig(model_dir=model_dir, hand_finder="frame",
+                                                      hands_every_frame=True))
+    region = estimate_landmarks(short_clip, PoseConfig(model_dir=model_dir))
+    assert frame.attrs["hand_finder"] == "frame" and region.attrs["hand_finder"] == "pose"
+    assert region.attrs["hand_region_calls"] >= 2 * region.attrs["hand_model_frames"] > 0
+    index = {keypoint_name(*k): i for i, k in enumerate(all_keypoints())}
+
+    def xy(ds, name):  # (T, 2) pixels
+        return ds["position"].values[:, :, index[name]].reshape(ds.sizes["time"], 2)
+
+    shoulders = np.linalg.norm(xy(frame, "left_shoulder") - xy(frame, "right_shoulder"), axis=1)
+    for side in ("left", "right"):
+        a, b = xy(frame, f"{side}_hand_wrist"), xy(region, f"{side}_hand_wrist")
+        found_a, found_b = np.isfinite(a[:, 0]), np.isfinite(b[:, 0])
+        assert found_b.sum() >= found_a.sum()
+        both = found_a & found_b
+        assert both.sum() >= 0.5 * found_a.sum()
+        gaps = np.linalg.norm(a[both] - b[both], axis=1) / shoulders[both]
+        assert np.median(gaps) < 0.1  # the same hands, a tenth of a shoulder width apart

@@ -1,0 +1,150 @@
+"""The region hand finder on constructed poses, with a stand-in for the network.
+
+The stand-in "sees" a hand when the region's centre lies within half the region's side of
+a true hand's palm centre and returns the nearest such hand; elsewhere it returns nothing (presence
+0.05). So which regions the finder looks in, and what it keeps, are known exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from motorobs.config import PoseConfig
+from motorobs.pose.hand_net import RegionHand
+from motorobs.pose.hand_roi import HandRegion
+from motorobs.pose.hand_tracking import RegionHandFinder
+from motorobs.schema import POSE_LANDMARKS
+from tests.pose.test_hand_roi import upright_hand
+
+AT = {name: i for i, name in enumerate(POSE_LANDMARKS)}
+RGB = np.zeros((480, 640, 3), np.uint8)
+
+
+class StandInNetwork:
+    def __init__(self, hands: list[np.ndarray], presence: float = 0.95) -> None:
+        self.hands = hands
+        self.presence = presence
+        self.regions: list[HandRegion] = []
+
+    def __call__(self, rgb: np.ndarray, region: HandRegion) -> RegionHand:
+        self.regions.append(region)
+        gaps = [np.linalg.norm(region.centre - hand[[0, 5, 9, 13, 17]].mean(axis=0))
+                for hand in self.hands]
+        if gaps and min(gaps) <= region.side_px / 2:
+            hand = self.hands[int(np.argmin(gaps))]
+            return RegionHand(np.column_stack([hand, np.zeros(21)]), self.presence)
+        return RegionHand(np.zeros((21, 3)), 0.05)
+
+
+def infant_pose(left_wrist=(400.0, 300.0), right_wrist=(240.0, 300.0), visibility=0.9):
+    """(33, 5) supine infant, shoulders 100 px apart, forearms pointing up to the wrists."""
+    pose = np.full((33, 5), np.nan)
+    pose[:, 2:] = [0.0, visibility, 0.99]
+    pose[AT["left_shoulder"], :2] = (370.0, 400.0)
+    pose[AT["right_shoulder"], :2] = (270.0, 400.0)
+    pose[AT["left_hip"], :2] = (360.0, 560.0)
+    pose[AT["right_hip"], :2] = (280.0, 560.0)
+    for side, wrist in (("left", left_wrist), ("right", right_wrist)):
+        wrist = np.asarray(wrist)
+        pose[AT[f"{side}_wrist"], :2] = wrist
+        pose[AT[f"{side}_elbow"], :2] = wrist + (0.0, 60.0)
+        pose[AT[f"{side}_index"], :2] = wrist + (-3.0, -20.0)
+        pose[AT[f"{side}_pinky"], :2] = wrist + (6.0, -20.0)
+    return pose
+
+
+def hand_at(wrist) -> np.ndarray:
+    return upright_hand(wrist=tuple(wrist), size=20.0)
+
+
+CONFIG = PoseConfig()
+
+
+def test_first_frame_searches_the_pose_region_then_refines():
+    pose = infant_pose()
+    network = StandInNetwork([hand_at(pose[AT["left_wrist"], :2]),
+                              hand_at(pose[AT["right_wrist"], :2])])
+    found = RegionHandFinder(network, CONFIG)(RGB, pose)
+    assert set(found) == {"left", "right"}
+    assert found["left"][0][0, :2] == pytest.approx(pose[AT["left_wrist"], :2])
+    assert found["left"][1] == pytest.approx(0.95)
+    assert len(network.regions) == 4  # per side: the pose region, then the hand's region
+
+
+def test_next_frames_follow_the_hand_with_one_call_per_side():
+    pose = infant_pose()
+    network = StandInNetwork([hand_at(pose[AT["left_wrist"], :2]),
+                              hand_at(pose[AT["right_wrist"], :2])])
+    finder = RegionHandFinder(network, CONFIG)
+    finder(RGB, pose)
+    network.regions.clear()
+    pose_now = pose.copy()
+    pose_now[AT["left_index"], :2] = pose_now[AT["left_wrist"], :2] + (200.0, 0.0)  # bad pose hand
+    found = finder(RGB, pose_now)
+    assert set(found) == {"left", "right"} and len(network.regions) == 2
+    assert finder.calls == 6
+
+
+def test_lost_track_goes_back_to_the_pose():
+    pose = infant_pose()
+    network = StandInNetwork([hand_at(pose[AT["left_wrist"], :2])])
+    finder = RegionHandFinder(network, CONFIG)
+    assert set(finder(RGB, pose)) == {"left"}
+    moved = infant_pose(left_wrist=(480.0, 200.0))  # the wrist jumped ~1.3 shoulder widths
+    network.hands = [hand_at(moved[AT["left_wrist"], :2])]
+    network.regions.clear()
+    found = finder(RGB, moved)
+    assert found["left"][0][0, :2] == pytest.approx(moved[AT["left_wrist"], :2])
+    first = network.regions[0]  # the old hand's region was skipped: the pose region came first
+    assert np.linalg.norm(first.centre - moved[AT["left_wrist"], :2]) < first.side_px
+
+
+def test_no_hand_below_the_presence_threshold_and_the_track_ends():
+    pose = infant_pose()
+    network = StandInNetwork([hand_at(pose[AT["left_wrist"], :2])], presence=0.4)
+    finder = RegionHandFinder(network, CONFIG)
+    assert finder(RGB, pose) == {}
+    assert finder.previous == {}
+
+
+def test_a_hand_far_from_the_sides_wrist_is_not_taken():
+    pose = infant_pose()
+    # a hand in the left pose region, its wrist 0.65 shoulder widths from the pose wrist
+    far = hand_at(pose[AT["left_wrist"], :2] + (0.0, -65.0))
+    network = StandInNetwork([far])
+    found = RegionHandFinder(network, PoseConfig(hand_match_max_dist=0.6))(RGB, pose)
+    network_near = StandInNetwork([far])
+    found_loose = RegionHandFinder(network_near, PoseConfig(hand_match_max_dist=1.0))(RGB, pose)
+    assert "left" not in found
+    assert "left" in found_loose
+
+
+def test_one_hand_found_from_both_sides_goes_to_the_nearer_wrist():
+    pose = infant_pose(left_wrist=(330.0, 300.0), right_wrist=(310.0, 300.0))
+    hand = hand_at((328.0, 300.0))
+    found = RegionHandFinder(StandInNetwork([hand]), CONFIG)(RGB, pose)
+    assert set(found) == {"left"}
+
+
+def test_two_hands_held_together_stay_two():
+    pose = infant_pose(left_wrist=(335.0, 300.0), right_wrist=(305.0, 300.0))
+    network = StandInNetwork([hand_at((335.0, 300.0)), hand_at((305.0, 300.0))])
+    found = RegionHandFinder(network, CONFIG)(RGB, pose)
+    assert set(found) == {"left", "right"}
+
+
+def test_no_infant_no_hands_and_no_memory():
+    pose = infant_pose()
+    network = StandInNetwork([hand_at(pose[AT["left_wrist"], :2])])
+    finder = RegionHandFinder(network, CONFIG)
+    finder(RGB, pose)
+    assert finder(RGB, None) == {} and finder.previous == {}
+
+
+def test_images_are_not_tracked():
+    pose = infant_pose()
+    network = StandInNetwork([hand_at(pose[AT["left_wrist"], :2])])
+    finder = RegionHandFinder(network, CONFIG, track=False)
+    finder(RGB, pose)
+    assert finder.previous == {}
