@@ -106,6 +106,31 @@ def scale(
     return p0 + (np.asarray(values, float) - d0) * (p1 - p0) / (d1 - d0)
 
 
+def decimate(x_px: np.ndarray, y_px: np.ndarray, px_per_point: float = 0.5) -> np.ndarray:
+    """Indices of the points worth drawing when there are more than one per
+    ``px_per_point`` pixels of x: in each pixel column the lowest and the highest point, and
+    a missing one if any (so the line still breaks there); all indices otherwise.
+
+    The drawn line then looks the same (a column shows its whole range) while the number of
+    points is bounded by the chart's width, not the clip's length.
+    """
+    x_px, y_px = np.asarray(x_px, float), np.asarray(y_px, float)
+    finite_x = x_px[np.isfinite(x_px)]
+    if not finite_x.size or x_px.size <= (np.ptp(finite_x) + 1) / px_per_point:
+        return np.arange(x_px.size)
+    column = np.floor(np.where(np.isfinite(x_px), x_px, -1)).astype(np.int64)
+    keep = []
+    for value in np.unique(column):
+        members = np.flatnonzero(column == value)
+        ys = y_px[members]
+        seen = np.isfinite(ys)
+        if seen.any():
+            keep += [members[seen][np.argmin(ys[seen])], members[seen][np.argmax(ys[seen])]]
+        if not seen.all():
+            keep.append(members[~seen][0])
+    return np.unique(np.asarray(keep, np.int64))
+
+
 def line_runs(x_px: np.ndarray, y_px: np.ndarray) -> list[np.ndarray]:
     """The stretches of consecutive finite points, each an (N, 2) array of pixels: a point
     that is not finite ends one stretch, the next finite point starts another."""
@@ -280,7 +305,9 @@ def line_chart(
         parts.append(f'<line class="reference" x1="{_number(left)}" y1="{py}" '
                      f'x2="{_number(right)}" y2="{py}" stroke="{REFERENCE_COLOUR}" '
                      'stroke-dasharray="5 4"/>')
-    runs = line_runs(scale(x, x_domain, layout.x_pixels), scale(y, y_domain, layout.y_pixels))
+    x_px, y_px = scale(x, x_domain, layout.x_pixels), scale(y, y_domain, layout.y_pixels)
+    kept = decimate(x_px, y_px)
+    runs = line_runs(x_px[kept], y_px[kept])
     if any(len(run) > 1 for run in runs):
         parts.append(f'<path class="signal" d="{path_data(runs)}" fill="none" '
                      f'stroke="{LINE_COLOUR}" stroke-width="1.2" stroke-linejoin="round"/>')

@@ -59,3 +59,47 @@ def sample_clip_result(clip: str) -> ClipResult:
                       metrics=outputs.values, events=outputs.events, traces=outputs.traces,
                       provenance={"motorobs_version": "test",
                                   "analysed_at": "2026-01-02T10:30:00+00:00"})
+
+
+def long_sample_clip(clip: str, seconds: float, folder: Path) -> ClipResult:
+    """A ``seconds`` long clip made of ``sample_videos/<clip>.mp4`` played again and again:
+    its frames written to ``folder/<clip>_long.avi`` (MJPG, the same size), its
+    ground-truth landmarks repeated alike, then analysed as :func:`sample_clip_result`. For
+    the size of a long clip's report without MediaPipe."""
+    import cv2
+
+    from motorobs.metrics import compute_metrics
+    from motorobs.signals import prepare_signals
+
+    video = SAMPLE_VIDEOS / f"{clip}.mp4"
+    if not video.is_file():
+        pytest.skip(f"{video} missing")
+    truth = json.loads((SAMPLE_VIDEOS / f"{clip}.gt.json").read_text())
+    capture = cv2.VideoCapture(str(video))
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(frame)
+    capture.release()
+    n_frames = int(round(seconds * truth["fps"]))
+    repeats = [i % len(frames) for i in range(n_frames)]
+    path = folder / f"{clip}_long.avi"
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), truth["fps"],
+                             (width, height))
+    for i in repeats:
+        writer.write(frames[i])
+    writer.release()
+    truth = {**truth, "keypoints_2d": [truth["keypoints_2d"][i % len(truth["keypoints_2d"])]
+                                       for i in range(n_frames)]}
+    ds = ground_truth_landmarks(truth)
+    config = AnalysisConfig()
+    signals = prepare_signals(ds, config.signals)
+    outputs = compute_metrics(signals, config.metrics)
+    return ClipResult(clip=f"{clip}_long", video=probe_video(path), landmarks=ds,
+                      signals=signals, metrics=outputs.values, events=outputs.events,
+                      traces=outputs.traces,
+                      provenance={"motorobs_version": "test",
+                                  "analysed_at": "2026-01-02T10:30:00+00:00"})

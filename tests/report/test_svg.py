@@ -124,3 +124,20 @@ def test_nothing_seen_says_so():
 def test_misaligned_data_is_refused():
     with pytest.raises(ValueError, match="2 x values but 3 y values"):
         line_chart(np.zeros(2), np.zeros(3), title="t", x_label="x", y_label="y")
+
+
+def test_decimate_keeps_each_columns_range_and_the_gaps():
+    from motorobs.report.svg import decimate
+
+    x = np.linspace(0, 10, 1000)  # 100 points per pixel column
+    y = np.sin(np.linspace(0, 40, 1000))
+    y[500:520] = np.nan
+    kept = decimate(x, y)
+    assert len(kept) <= 3 * 11
+    for column in range(10):
+        inside = (x >= column) & (x < column + 1) & np.isfinite(y)
+        chosen = kept[(x[kept] >= column) & (x[kept] < column + 1)]
+        assert np.nanmin(y[chosen]) == y[inside].min() and np.nanmax(y[chosen]) == y[inside].max()
+    assert np.isnan(y[kept]).any()  # the gap still breaks the line
+    few = np.arange(5.0)
+    assert decimate(few, few).tolist() == [0, 1, 2, 3, 4]
