@@ -140,6 +140,12 @@ def analyze(
                      'Needs pip install "motorobs[dask]".'),
     ] = None,
     camera: CameraOption = CameraPosition.auto,
+    overlay_video: Annotated[
+        bool,
+        typer.Option("--overlay-video",
+                     help="Also write OUTPUT/<clip>/overlay.webm, shown in the report: the "
+                     "analysed frames with the skeleton drawn and every face blurred."),
+    ] = False,
 ) -> None:
     """Analyse videos: writes, per clip, landmarks.parquet, metrics.json, events.csv and
     report.html into OUTPUT/<clip>/, plus OUTPUT/summary.csv and OUTPUT/index.html.
@@ -152,7 +158,8 @@ def analyze(
     pose = {"model_dir": model_dir}
     if fps is not None:
         pose["analysis_fps"] = fps or None
-    config = AnalysisConfig().with_overrides(pose=pose, report={"blur_faces": blur_faces},
+    config = AnalysisConfig().with_overrides(pose=pose, report={"blur_faces": blur_faces,
+                                                                "overlay_video": overlay_video},
                                              signals={"camera": camera.value})
     with _user_errors_logged_to(output) as console:
         for _name, message in failures:

@@ -1,8 +1,9 @@
 """Writing a clip's output files at analysis time, and a batch's from the clip folders.
 
-Per clip (see :mod:`motorobs.report.record` for the layout): ``metrics.json`` and
-``events.csv``; ``report.json``, ``traces.parquet`` and ``keyframes/`` (everything the report
-shows, key frames already blurred); then ``report.html``, rendered from those files only by
+Per clip (see :mod:`motorobs.report.record` for the layout): ``metrics.json`` (with the
+summary findings) and ``events.csv``; ``report.json``, ``traces.parquet`` and ``keyframes/``
+(everything the report shows, key frames already blurred), ``overlay.webm`` when asked for
+(:mod:`motorobs.report.overlay_video`); then ``report.html``, rendered from those files only by
 :func:`~motorobs.report.rebuild.rebuild_clip_report`. Every file is written atomically
 (temporary file + rename).
 """
@@ -24,6 +25,11 @@ from motorobs.report.keyframe_store import (
     store_key_frames,
 )
 from motorobs.report.moments import KeyFrameRequest, key_frame_requests
+from motorobs.report.overlay_video import (
+    StoredOverlay,
+    remove_overlay_video,
+    store_overlay_video,
+)
 from motorobs.report.rebuild import rebuild_clip_report
 from motorobs.report.record import (
     METRICS_FILE,
@@ -79,7 +85,7 @@ def write_clip_outputs(
     out_dir
         Folder for the files (created if missing).
     config
-        Report settings: HTML or not, number of key frames, face blurring.
+        Report settings: HTML or not, number of key frames, face blurring, skeleton video.
     pose_model_path
         MediaPipe pose bundle used to find adults' faces in key frames. ``None``: looked up
         with :func:`find_pose_model`; without one, key frames show only the part of the
@@ -104,6 +110,8 @@ def write_clip_outputs(
     requests = key_frame_requests(stored_findings(metrics) or [], events)
     key_frames = _key_frames(result, out_dir, config, pose_model_path, requests)
     written.update({p.relative_to(out_dir).as_posix(): p for p in key_frames.written})
+    overlay = _overlay_video(result, out_dir, config, pose_model_path)
+    written.update({p.relative_to(out_dir).as_posix(): p for p in overlay.written})
     traces, table, trace_notes = trace_table(result)
     report = ClipReport(
         clip=result.clip,
@@ -113,8 +121,9 @@ def write_clip_outputs(
         traces=traces,
         key_frame_source=key_frames.source,
         key_frames=tuple(key_frames.frames),
-        notes=tuple(key_frames.notes + trace_notes),
+        notes=tuple(key_frames.notes + overlay.notes + trace_notes),
         posture_segments=posture_segments(result),
+        overlay_video=overlay.record,
     )
     written[TRACES_FILE] = write_traces(out_dir / TRACES_FILE, table)
     written[REPORT_FILE] = write_json(out_dir / REPORT_FILE, report.to_json())
@@ -144,6 +153,21 @@ def _key_frames(
         logger.exception("Key frames of %s failed", result.clip)
         return StoredKeyFrames(None, [], [f"Key frames left out: {type(exc).__name__}: {exc}"],
                                [])
+
+
+def _overlay_video(
+    result: ClipResult, out_dir: Path, config: ReportConfig, pose_model_path: Path | None
+) -> StoredOverlay:
+    """The clip's skeleton video when ``config.overlay_video`` (a stored one reused), else
+    none (and one left from an earlier run deleted)."""
+    if not config.overlay_video:
+        remove_overlay_video(out_dir)
+        return StoredOverlay(None, [], [])
+    if pose_model_path is None:
+        pose_model_path = find_pose_model(result.provenance)
+    return store_overlay_video(result, out_dir, blur_faces=config.blur_faces,
+                               pose_model_path=pose_model_path,
+                               previous=previous_clip_report(out_dir))
 
 
 def write_batch_outputs(

@@ -123,3 +123,26 @@ def test_writing_the_report_again_searches_no_face(model_dir, sample_videos, tmp
                                pose_model_path=model)
     assert not [k for k in again if k.startswith("keyframes/")]
     assert close_shared_face_detectors() == 0  # the second did not
+
+
+@pytest.mark.mediapipe
+def test_overlay_video_of_a_real_analysis(model_dir, sample_videos, tmp_path):
+    """analyze with overlay_video: every analysed frame in overlay.webm, other people's
+    faces searched for with the pose model, and the report shows it."""
+    import cv2
+
+    import motorobs as mo
+
+    video = sample_videos / f"{CLIP}.mp4"
+    config = {"pose": {"model_dir": str(model_dir), "analysis_fps": 5},
+              "report": {"overlay_video": True}}
+    result = mo.analyze_video(video, config, output_dir=tmp_path)
+    record = json.loads((tmp_path / "report.json").read_text())["overlay_video"]
+    assert record["face_search"] == "mediapipe_pose"
+    capture = cv2.VideoCapture(str(tmp_path / "overlay.webm"))
+    count = 0
+    while capture.read()[0]:
+        count += 1
+    capture.release()
+    assert count == record["frames"] == result.landmarks.sizes["time"]
+    assert 'src="overlay.webm"' in (tmp_path / "report.html").read_text(encoding="utf-8")
