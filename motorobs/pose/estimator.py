@@ -3,8 +3,9 @@
 Turns a video into the infant's landmarks dataset (:mod:`motorobs.landmarks`): every
 analysed frame goes through the pose model, and every one in which the infant was found
 through the hand model (:class:`motorobs.pose.tracking.HandGate`); the infant is picked
-among the people found and the infant's hands among the hands found
-(:mod:`motorobs.pose.infant`, :mod:`motorobs.pose.tracking`).
+among the people found (:mod:`motorobs.pose.infant`, :mod:`motorobs.pose.tracking`), and its
+hands are looked for where its pose puts them (:mod:`motorobs.pose.hand_tracking`) or, with
+``hand_finder="frame"``, picked among the hands found in the whole frame.
 
 Two estimators (``PoseConfig.estimator``, recorded in the dataset's ``attrs["estimator"]``):
 
@@ -25,10 +26,12 @@ full-frame hand model is searched again in a close-up of its elbow, enlarged to
 unseen is searched less often (:mod:`motorobs.pose.schedule`). ``PoseConfig.hands_every_frame``
 turns both savings off (hand model and close-ups on every analysed frame).
 
-Cost (docs/performance.md): on a video the pose model and the hand model run in their own
-threads (:mod:`motorobs.pose.lanes`, ``PoseConfig.overlap_models``), up to
-:data:`LOOKAHEAD_FRAMES` frames ahead of the frame whose close-up search runs in the calling
-thread; the results are the same as without threads. The stateless IMAGE-mode graphs (quarter
+Cost (docs/performance.md): on a video the pose model, the hand model and the quarter-turn
+re-checks run in their own threads (:mod:`motorobs.pose.lanes`, ``PoseConfig.overlap_models``),
+up to :data:`LOOKAHEAD_FRAMES` frames ahead of the frame whose close-up search runs in the
+calling thread; the results are the same as without threads. With ``hand_finder="pose"``
+(default) the hand model is MediaPipe's hand landmark network alone, run on the regions the
+infant's pose gives (:mod:`motorobs.pose.hand_tracking`), not the full-frame HandLandmarker. The stateless IMAGE-mode graphs (quarter
 turns, close-ups) are reused across clips (:mod:`motorobs.pose.graphs`).
 """
 
@@ -322,6 +325,12 @@ class LandmarkEstimator:
             ``rgb``), and the infant's :func:`~motorobs.pose.refine.pose_score` per turn
             that found someone.
         """
+        return choose_turn(*self.turn_candidates(rgb), preferred)
+
+    def turn_candidates(self, rgb: np.ndarray) -> tuple[dict[int, list], dict[int, float]]:
+        """The people the pose model finds in each quarter turn of ``rgb`` (IMAGE mode):
+        ``(found, scores)``, both keyed by turn, for the turns that found the infant
+        (:func:`choose_turn` picks one)."""
         found: dict[int, list[np.ndarray]] = {}
         scores: dict[int, float] = {}
         for turns in range(4):
@@ -329,12 +338,7 @@ class LandmarkEstimator:
             index, _ = choose_infant([p[:, :2] for p in people], None, None)
             if index is not None:
                 found[turns], scores[turns] = people, pose_score(people[index])
-        if not scores:
-            return preferred, [], scores
-        best = max(scores, key=lambda t: (scores[t], -t))
-        if preferred in scores and scores[best] <= scores[preferred] + SWITCH_MARGIN:
-            best = preferred
-        return best, found[best], scores
+        return found, scores
 
     def detect(self, rgb: np.ndarray, timestamp_ms: int = 0) -> tuple[list, list]:
         """People and hands in one frame (``timestamp_ms`` is used in video mode only).
@@ -350,26 +354,51 @@ class LandmarkEstimator:
         """
         return self.detect_people(rgb, timestamp_ms), self.detect_hands(rgb, timestamp_ms)
 
-    def detect_people(self, rgb: np.ndarray, timestamp_ms: int = 0) -> list[np.ndarray]:
-        """The people of :meth:`detect` alone (the pose models only)."""
+    def detect_people(self, rgb: np.ndarray, timestamp_ms: int = 0,
+                      candidates: tuple[dict, dict] | None = None) -> list[np.ndarray]:
+        """The people of :meth:`detect` alone (the pose models only).
+
+        Video, ``"infant"`` estimator: ``candidates`` are the :meth:`turn_candidates` of this
+        frame when a quarter-turn re-check is due (:meth:`check_due`), else None.
+        """
         if self.config.estimator == "mediapipe":
             return self.detect_pose(rgb, timestamp_ms)
         if not self.video:
             return self.best_turn(rgb)[1]
-        return self._detect_video_infant(rgb, timestamp_ms)
+        if candidates is not None:
+            best, _, _ = choose_turn(*candidates, self.turns)
+            if not self.turn_log or best != self.turns:
+                self.turns = best
+                self.turn_log.append((timestamp_ms, best))
+        return self.detect_pose(rgb, timestamp_ms, self.turns)
 
-    def _detect_video_infant(self, rgb: np.ndarray, timestamp_ms: int) -> list[np.ndarray]:
+    def check_due(self, timestamp_ms: int) -> bool:
+        """Video, ``"infant"`` estimator: whether the quarter turn is re-checked on the frame
+        at ``timestamp_ms`` (the first frame, then every ``rotation_check_s``). Called once
+        per frame, in order."""
+        if not self.video or self.config.estimator != "infant":
+            return False
         check_ms = self.config.rotation_check_s * 1000
         due = self._last_check_ms is None or (
             check_ms > 0 and timestamp_ms - self._last_check_ms >= check_ms
         )
         if due:
             self._last_check_ms = timestamp_ms
-            best, _, _ = self.best_turn(rgb, preferred=self.turns)
-            if not self.turn_log or best != self.turns:
-                self.turns = best
-                self.turn_log.append((timestamp_ms, best))
-        return self.detect_pose(rgb, timestamp_ms, self.turns)
+        return due
+
+
+def choose_turn(found: dict[int, list], scores: dict[int, float],
+                preferred: int = 0) -> tuple[int, list[np.ndarray], dict[int, float]]:
+    """The quarter turn to keep among :meth:`LandmarkEstimator.turn_candidates`: the best
+    scored, unless ``preferred`` scores within :data:`SWITCH_MARGIN` of it. Returns
+    ``(turns, people of that turn, scores)``; ``(preferred, [], {})`` when no turn found
+    the infant."""
+    if not scores:
+        return preferred, [], scores
+    best = max(scores, key=lambda t: (scores[t], -t))
+    if preferred in scores and scores[best] <= scores[preferred] + SWITCH_MARGIN:
+        best = preferred
+    return best, found[best], scores
 
 
 def estimate_landmarks(
@@ -407,8 +436,8 @@ def estimate_landmarks(
     n_done = 0
     in_flight: deque = deque()
 
-    def people_of(rgb: np.ndarray, ms: int):  # pose lane
-        return choose(estimator.detect_people(rgb, ms))
+    def people_of(rgb: np.ndarray, ms: int, turns: Future | None):  # pose lane
+        return choose(estimator.detect_people(rgb, ms, turns.result() if turns else None))
 
     def hands_of(people: Future, rgb: np.ndarray, ms: int, time_s: float):  # hand lane
         frame = people.result()
@@ -428,12 +457,14 @@ def estimate_landmarks(
             progress(n_done, total)
 
     with LandmarkEstimator(config) as estimator, \
-            Lanes(("pose", "hand"), threaded=config.overlap_models) as lanes:
+            Lanes(("turns", "pose", "hand"), threaded=config.overlap_models) as lanes:
         for row, (frame_index, time_s, rgb) in enumerate(iter_frames(info, step)):
             if row >= total:
                 break
             ms = int(round(time_s * 1000))
-            people = lanes.submit("pose", people_of, rgb, ms)
+            turns = lanes.submit("turns", estimator.turn_candidates, rgb) \
+                if estimator.check_due(ms) else None
+            people = lanes.submit("pose", people_of, rgb, ms, turns)
             hands = lanes.submit("hand", hands_of, people, rgb, ms, time_s)
             in_flight.append((row, frame_index, time_s, rgb, people, hands))
             if len(in_flight) > LOOKAHEAD_FRAMES:
