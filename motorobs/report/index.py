@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from motorobs.report.labels import (
 )
 from motorobs.report.record import METRICS_FILE, REPORT_HTML, ClipSummary
 from motorobs.report.store import StoredReportError, previous_clip_report, read_metrics
+from motorobs.report.summary import Finding, stored_findings
 
 SUMMARY_COLUMNS = ["clip", "name", "side", "value", "unit", "coverage", "status", "reason",
                    "definition"]
@@ -59,6 +60,8 @@ class IndexEntry:
     """From ``report.json``; ``None`` when it cannot be read."""
     has_report: bool
     """Whether ``report.html`` is there to link to."""
+    findings: list[Finding] = field(default_factory=list)
+    """The summary findings of ``metrics.json`` (none when it has none)."""
 
 
 def clip_folders(out_dir: Path) -> list[str]:
@@ -86,6 +89,7 @@ def read_entry(out_dir: Path, folder: str) -> IndexEntry:
         duration_s=None if duration is None else float(duration),
         summary=None if report is None else report.summary,
         has_report=(path / REPORT_HTML).is_file(),
+        findings=stored_findings(metrics) or [],
     )
 
 
@@ -111,7 +115,8 @@ def _cell(metric: dict[str, Any] | None) -> dict[str, str]:
 
 
 def batch_context(entries: list[IndexEntry], failures: list[tuple[str, str]]) -> dict[str, Any]:
-    """Everything ``index.html`` shows: one row per clip, headline metrics, failures."""
+    """Everything ``index.html`` shows: one row per clip (its summary sentences, the same as
+    in its report, and headline metrics), failures."""
     columns: list[tuple[str, str | None]] = []
     for entry in entries:
         for m in entry.metrics:
@@ -130,6 +135,7 @@ def batch_context(entries: list[IndexEntry], failures: list[tuple[str, str]]) ->
             "view": humanize((summary.view if summary else "") or "not determined"),
             "infant_found": format_percent(summary.infant_found if summary else None),
             "cells": [_cell(by_key.get(key)) for key in shown],
+            "summary": [f.text for f in entry.findings],
         })
     return {
         "headers": [metric_name_label(name, side) for name, side in shown],

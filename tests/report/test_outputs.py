@@ -205,6 +205,9 @@ def test_batch_outputs(synthetic_video, tmp_path):
     assert "VideoError: broken.mp4 is not a video; re-export it." in html
     assert "6.25 per min" in html and "not enough usable video" in html
     assert "<td>Top</td><td>100 %</td>" in html  # view and infant found, from report.json
+    # each clip's summary sentences, the same words as in metrics.json and its report
+    summary = json.loads((tmp_path / "batch" / "a clip" / "metrics.json").read_text())["summary"]
+    assert summary and all(f"<li>{f['text']}</li>" in html for f in summary)
 
 
 def test_batch_without_results(tmp_path):
