@@ -18,8 +18,9 @@ if TYPE_CHECKING:  # types only: importing motorobs.metrics loads every metric (
     from motorobs.metrics.base import Event, Trace
     from motorobs.report.record import EventRecord, TraceInfo
 
-SIDE_COLOURS = {"left": "#ff8c00", "right": "#1e90ff", None: "#7f7f7f"}
-"""Shading per event side; the same orange/blue as the skeleton overlay."""
+SIDE_COLOURS = {"left": "#E69F00", "right": "#0072B2", None: "#7f7f7f"}
+"""Shading per event side: the Okabe-Ito orange (infant's left) and blue (right) of the
+timeline, safe for colour-blind readers; the skeleton overlay uses the same hues."""
 
 
 def trace_side(trace: Trace | TraceInfo) -> str | None:
