@@ -22,8 +22,9 @@ from motorobs.report.moments import event_caption
 from motorobs.report.record import EventRecord, KeyFrameRecord, PostureSegment
 from motorobs.report.svg import nice_step
 
-SIDE_COLOURS = {"left": "#E69F00", "right": "#0072B2", None: "#555555"}
-"""Okabe-Ito orange (infant's left) and blue (infant's right), dark grey for no side."""
+SIDE_COLOURS = {"left": "#E69F00", "right": "#0072B2", None: "#8C959F"}
+"""Okabe-Ito orange (infant's left) and blue (infant's right), mid grey for no side (the
+dark moment tick stays visible on each)."""
 POSTURE_COLOURS = {
     "supine": "#56B4E9",
     "prone": "#009E73",
