@@ -101,3 +101,26 @@ def test_other_faces_are_searched_every_fifth_of_a_second_and_blurred_between(
         band = frame[5:13, 52:68].astype(float).mean(axis=2)  # marker of frames 3-4 is here
         # without blurring, frames 3 and 4 have a sharp edge here (marker 250 on grey 110)
         assert np.abs(np.diff(band, axis=1)).max() < 40, index
+
+
+def test_analyze_overlay_video_option_reaches_the_report_settings(synthetic_video, tmp_path,
+                                                                  monkeypatch):
+    from typer.testing import CliRunner
+
+    import motorobs.batch
+    from motorobs.batch import BatchSummary
+    from motorobs.cli import app
+
+    seen = []
+
+    def run_batch(videos, output, config, **kwargs):
+        seen.append(config.report)
+        return BatchSummary(output)
+
+    monkeypatch.setattr(motorobs.batch, "run_batch", run_batch)
+    runner = CliRunner()
+    for flags, wanted in (([], False), (["--overlay-video"], True)):
+        done = runner.invoke(app, ["analyze", str(synthetic_video), "-o", str(tmp_path / "o"),
+                                   *flags])
+        assert done.exit_code == 0, done.output
+        assert seen[-1].overlay_video is wanted and seen[-1].blur_faces
