@@ -54,6 +54,11 @@ class PoseConfig:
     attributed to the infant (:mod:`motorobs.pose.infant`). Either way, a side left without
     a hand is searched again in a close-up of its elbow (``hand_crops``).
     ``hands_every_frame`` uses ``"frame"``."""
+    hand_start_confidence: float = 0.5
+    """``hand_finder="pose"``: the hand landmark network's presence (0..1) needed for a hand
+    found in the region the pose gives, where no hand was followed from the previous frame
+    (a new track). A followed hand needs ``min_tracking_confidence``. The full-frame finder's
+    analogue is the palm detector's ``min_detection_confidence``."""
     hand_crops: bool = True
     """For each side without a hand from the full-frame hand model, look again in a
     close-up around the infant's elbow (see ``motorobs.pose.infant``): infant hands are

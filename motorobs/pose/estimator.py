@@ -31,8 +31,9 @@ re-checks run in their own threads (:mod:`motorobs.pose.lanes`, ``PoseConfig.ove
 up to :data:`LOOKAHEAD_FRAMES` frames ahead of the frame whose close-up search runs in the
 calling thread; the results are the same as without threads. With ``hand_finder="pose"``
 (default) the hand model is MediaPipe's hand landmark network alone, run on the regions the
-infant's pose gives (:mod:`motorobs.pose.hand_tracking`), not the full-frame HandLandmarker. The stateless IMAGE-mode graphs (quarter
-turns, close-ups) are reused across clips (:mod:`motorobs.pose.graphs`).
+infant's pose gives (:mod:`motorobs.pose.hand_tracking`), not the full-frame HandLandmarker.
+The stateless IMAGE-mode graphs (quarter turns, close-ups) are reused across clips
+(:mod:`motorobs.pose.graphs`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ for where the infant's pose says it is, with the hand landmark network alone
    the network looks once more in the region of that hand, which fits it better, and keeps
    that answer if it is a hand too.
 3. A hand counts when the network's presence is at least
-   ``PoseConfig.min_tracking_confidence`` and its wrist lies within
+   ``PoseConfig.min_tracking_confidence`` (``PoseConfig.hand_start_confidence`` for a hand
+   found in the pose's region, which starts a track) and its wrist lies within
    ``PoseConfig.hand_match_max_dist`` body scales of the side's pose wrist (rule 2 of
    :mod:`motorobs.pose.infant`). When both sides found the same hand (:data:`SAME_HAND_SIZES`;
    the regions of two hands held together overlap), the side whose pose wrist is nearer
@@ -56,7 +57,8 @@ class RegionHandFinder:
     network
         Runs the hand landmark network on a region of a frame.
     config
-        ``min_tracking_confidence``, ``hand_match_max_dist`` and ``wrist_min_visibility``.
+        ``min_tracking_confidence``, ``hand_start_confidence``, ``hand_match_max_dist`` and
+        ``wrist_min_visibility``.
     track
         Follow each hand from frame to frame (video). ``False``: every frame on its own
         (images).
@@ -109,17 +111,18 @@ class RegionHandFinder:
         previous = self.previous.get(side)
         if previous is not None and self._track_lost(previous, infant, side, scale):
             previous = None
+        follow, start = self.config.min_tracking_confidence, self.config.hand_start_confidence
         if previous is not None:
-            hand = self._look(rgb, region_from_hand(previous), wrist, scale)
+            hand = self._look(rgb, region_from_hand(previous), wrist, scale, follow)
             if hand is not None:
                 return hand
         xy = infant[:, :2]
         hand = self._look(rgb, region_from_pose(xy[_I[f"{side}_wrist"]], xy[_I[f"{side}_index"]],
                                                 xy[_I[f"{side}_pinky"]], xy[_I[f"{side}_elbow"]]),
-                          wrist, scale)
+                          wrist, scale, start)
         if hand is None:
             return None
-        refined = self._look(rgb, region_from_hand(hand.landmarks[:, :2]), wrist, scale)
+        refined = self._look(rgb, region_from_hand(hand.landmarks[:, :2]), wrist, scale, follow)
         return refined if refined is not None else hand
 
     def _track_lost(self, previous: np.ndarray, infant: np.ndarray, side: str,
@@ -131,12 +134,12 @@ class RegionHandFinder:
         return bool(gap > self.config.hand_match_max_dist)
 
     def _look(self, rgb: np.ndarray, region: HandRegion | None, wrist: np.ndarray,
-              scale: float) -> RegionHand | None:
+              scale: float, min_presence: float) -> RegionHand | None:
         if region is None:
             return None
         self.calls += 1
         hand = self.network(rgb, region)
-        if hand.presence < self.config.min_tracking_confidence:
+        if hand.presence < min_presence:
             return None
         gap = np.linalg.norm(hand.landmarks[0, :2] - wrist) / scale
         if np.isfinite(gap) and gap > self.config.hand_match_max_dist:

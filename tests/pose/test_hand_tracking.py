@@ -148,3 +148,15 @@ def test_images_are_not_tracked():
     finder = RegionHandFinder(network, CONFIG, track=False)
     finder(RGB, pose)
     assert finder.previous == {}
+
+
+def test_a_new_track_needs_the_start_presence_a_followed_hand_the_tracking_one():
+    pose = infant_pose()
+    network = StandInNetwork([hand_at(pose[AT["left_wrist"], :2])], presence=0.7)
+    config = PoseConfig(hand_start_confidence=0.8, min_tracking_confidence=0.5)
+    strict = RegionHandFinder(network, config)
+    assert strict(RGB, pose) == {}  # 0.7 does not start a track
+    loose = RegionHandFinder(network, PoseConfig(hand_start_confidence=0.6))
+    assert set(loose(RGB, pose)) == {"left"}
+    loose.config = config  # once followed, 0.7 is enough to keep it
+    assert set(loose(RGB, pose)) == {"left"}
