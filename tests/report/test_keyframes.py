@@ -94,6 +94,18 @@ def test_read_frames_seeks_the_requested_frames(synthetic_video):
         assert bright.min() >= marker_x(index) - 2 and bright.max() <= marker_x(index) + 12
 
 
+def test_read_frames_seeks_across_long_gaps_and_back(synthetic_video, monkeypatch):
+    import motorobs.report.keyframes as keyframes
+
+    monkeypatch.setattr(keyframes, "SEEK_AFTER_FRAMES", 2)  # every gap here is "long"
+    frames = read_frames(synthetic_video, [15, 3, 4, 9], WIDTH, HEIGHT)
+    assert sorted(frames) == [3, 4, 9, 15]
+    for index, image in frames.items():
+        band = image[6:12, :, :].mean(axis=(0, 2))
+        bright = np.flatnonzero(band > 200)
+        assert bright.min() >= marker_x(index) - 2 and bright.max() <= marker_x(index) + 12
+
+
 def test_read_frames_skips_missing_frames_and_files(synthetic_video, tmp_path):
     assert list(read_frames(synthetic_video, [N_FRAMES + 50])) == []
     assert read_frames(tmp_path / "none.mp4", [0]) == {}
