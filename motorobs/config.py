@@ -194,6 +194,12 @@ class MetricsConfig:
     (BU/s)."""
     limb_xcorr_max_lag_s: float = 1.0
     """Whole body: largest lag (s) of the left-right cross-correlation of limb speeds."""
+    min_palm_px: float = 15.0
+    """Fine motor: a hand counts for the aperture and grasps only in frames where its palm
+    (wrist to middle knuckle, hand model) is at least this many pixels long. A finger is
+    about a fifth of a palm length wide: below 15 px it is under 3 px wide in the picture,
+    and the hand model's finger positions there are guesses (a hand that small read as
+    closing and opening at random in a clip where it did neither; docs/metrics.md)."""
     hand_open_aperture: float = 1.4
     """Fine motor: hand aperture (mean fingertip-to-wrist distance, in palm lengths) at or
     above which the hand is open."""

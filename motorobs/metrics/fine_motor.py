@@ -5,7 +5,9 @@ Aperture = mean distance of the five fingertips from the wrist divided by the pa
 landmarks of that hand, in 3-D: ``(x_px, y_px, depth_px)`` with the hand model's relative
 depth scaled like x (MediaPipe), so turning the hand towards or away from the camera
 changes the aperture less than in the image plane alone. Dimensionless ("palm lengths"):
-about 1.7-2 for an open, flat hand, under about 1 for a fist (see docs/metrics.md).
+about 1.7-2 for an open, flat hand, under about 1 for a fist (see docs/metrics.md). Frames in
+which the palm is shorter than ``MetricsConfig.min_palm_px`` pixels do not count: the fingers
+are too small in the picture to be read.
 """
 
 from __future__ import annotations
@@ -132,6 +134,14 @@ def aperture_series(signals: BodySignals, side: str) -> np.ndarray:
                          [point[p] for p in FINGERTIPS])
 
 
+def palm_length_px(signals: BodySignals, side: str) -> np.ndarray:
+    """(T,) length of the ``side`` hand's palm (wrist to middle knuckle, hand model), in
+    pixels of the picture (3-D, depth scaled like x); NaN where unseen."""
+    wrist = signals.point3d_px(f"{side}_hand_wrist")
+    knuckle = signals.point3d_px(f"{side}_hand_middle_finger_mcp")
+    return np.linalg.norm(knuckle - wrist, axis=1)
+
+
 def _with_hint(values: list[MetricValue]) -> list[MetricValue]:
     return [dataclasses.replace(v, reason=v.reason + HAND_MODEL_HINT)
             if v.status == "insufficient_data" and v.reason else v for v in values]
@@ -153,7 +163,8 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     def measure(side: str) -> MetricOutput:
         seen = relevant & ~signals.far_side_frames(side)
         aperture = aperture_series(signals, side)
-        usable = seen & np.isfinite(aperture)
+        large_enough = palm_length_px(signals, side) >= config.min_palm_px
+        usable = seen & np.isfinite(aperture) & large_enough
         aperture = np.where(usable, aperture, np.nan)
         found = detect_grasps(aperture, signals.dt_s, config.hand_open_aperture,
                               config.hand_closed_aperture, config.grasp_min_duration_s)
@@ -166,7 +177,9 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
 
         values = _with_hint(gated_values(
             OUTPUTS, compute, relevant=seen, usable=usable, signals=signals,
-            config=config, needs=f"the {side} hand's fingers (MediaPipe hand model)",
+            config=config,
+            needs=f"the {side} hand's fingers, its palm at least {config.min_palm_px:g} px "
+                  "long in the picture (MediaPipe hand model)",
             where="time the infant was tracked", side=side,
         ))
         out = MetricOutput(values=values)

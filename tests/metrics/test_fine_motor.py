@@ -153,3 +153,24 @@ def test_far_hand_in_side_view():
     assert value(out, "grasp_count").value == 2          # left side faces the camera
     far = value(out, "grasp_count", "right")
     assert far.status == "insufficient_data" and "far side" in far.reason
+
+
+def test_a_hand_too_small_in_the_picture_is_not_read():
+    import dataclasses
+
+    from motorobs.metrics.fine_motor import palm_length_px
+
+    ds = synthetic_dataset(n_frames=N, fps=FPS, trajectories=hand(closure(SCRIPT)))
+    signals = prepare_signals(ds, SignalConfig())
+    palm = palm_length_px(signals, "left")
+    assert np.nanmax(palm) - np.nanmin(palm) < 1e-6 * np.nanmax(palm)  # a rigid palm
+    too_small = dataclasses.replace(CONFIG, min_palm_px=1.01 * float(np.nanmax(palm)))
+    large_enough = dataclasses.replace(CONFIG, min_palm_px=0.99 * float(np.nanmin(palm)))
+    out = compute_metrics(signals, too_small, ["hand_opening"])
+    for name in ("hand_aperture_median", "grasp_count"):
+        v = value(out, name)
+        assert v.status == "insufficient_data" and v.value is None and v.coverage == 0
+        assert "px long" in v.reason
+    assert not [e for e in out.events if e.type == "grasp"]
+    assert value(compute_metrics(signals, large_enough, ["hand_opening"]),
+                 "grasp_count").value == 2
