@@ -178,8 +178,8 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         values = _with_hint(gated_values(
             OUTPUTS, compute, relevant=seen, usable=usable, signals=signals,
             config=config,
-            needs=f"the {side} hand's fingers, its palm at least {config.min_palm_px:g} px "
-                  "long in the picture (MediaPipe hand model)",
+            needs=f"the {side} hand's fingers large enough to read (palm at least "
+                  f"{config.min_palm_px:g} px)",
             where="time the infant was tracked", side=side,
         ))
         out = MetricOutput(values=values)
