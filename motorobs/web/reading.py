@@ -69,6 +69,19 @@ def headline_metrics(data: dict[str, Any], count: int = HEADLINE_COUNT) -> list[
     return lines[:count]
 
 
+def summary_sentences(data: dict[str, Any]) -> list[str]:
+    """The clip's summary findings (``metrics.json`` ``summary``), the words of its report,
+    each with how sure motorobs is; empty for outputs written before there was a summary."""
+    sentences = []
+    for finding in data.get("summary", []):
+        if isinstance(finding, str):
+            sentences.append(finding)
+        elif isinstance(finding, dict) and finding.get("text"):
+            certainty = finding.get("certainty")
+            sentences.append(f"{finding['text']} {certainty}" if certainty else finding["text"])
+    return sentences
+
+
 def report_path(clip_dir: Path) -> Path:
     """The clip's ``report.html``, rendered again from the saved outputs if it is missing.
 

@@ -9,7 +9,13 @@ from typing import Any
 
 from motorobs.web.ages import Age, age_on
 from motorobs.web.models import Child, Clip, Job
-from motorobs.web.reading import MetricLine, OutputMissing, headline_metrics, read_metrics
+from motorobs.web.reading import (
+    MetricLine,
+    OutputMissing,
+    headline_metrics,
+    read_metrics,
+    summary_sentences,
+)
 from motorobs.web.storage import Storage
 
 STATE_TEXT = {"queued": "queued", "running": "analysing", "done": "done", "failed": "failed"}
@@ -45,6 +51,8 @@ class ClipView:
     duration_s: float | None
     video_kept: bool
     metrics: list[MetricLine] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    """The report's summary findings (shown in the child's list of sessions)."""
 
     @property
     def state_text(self) -> str:
@@ -63,18 +71,20 @@ def clip_view(clip: Clip, storage: Storage, *, with_metrics: bool = False) -> Cl
     job = clip.job
     state = job.state if job else "queued"
     metrics: list[MetricLine] = []
+    summary: list[str] = []
     if with_metrics and state == "done":
         try:
-            metrics = headline_metrics(read_metrics(storage.result_dir(clip.stored_name)))
+            data = read_metrics(storage.result_dir(clip.stored_name))
         except OutputMissing:
-            metrics = []
+            data = {}
+        metrics, summary = headline_metrics(data), summary_sentences(data)
     return ClipView(
         id=clip.id, name=clip.original_name, session_date=clip.session.date,
         child_id=clip.child_id, job_id=job.id if job else None, state=state,
         progress=job.progress if job else None, frames_done=job.frames_done if job else 0,
         frames_total=job.frames_total if job else 0, reason=job.reason if job else None,
         uploaded_at=clip.uploaded_at, size_bytes=clip.size_bytes, duration_s=clip.duration_s,
-        video_kept=clip.video_file is not None, metrics=metrics)
+        video_kept=clip.video_file is not None, metrics=metrics, summary=summary)
 
 
 @dataclass

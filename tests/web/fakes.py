@@ -46,7 +46,11 @@ def fake_analysis(job: ClipJob, progress) -> ClipOutcome:
                    {"name": "head_lift_max_deg", "side": None, "value": None, "unit": "degrees",
                     "coverage": 0.0, "status": "not_applicable", "definition": "stand-in",
                     "reason": "no tummy time in this clip"},
-               ]}
+               ],
+               "summary": [{"family": "reaching", "kind": "measured",
+                            "text": "Reached 3 times, all with the left hand <3.",
+                            "certainty": "Hands seen 90 % of the time, filmed from above.",
+                            "moment_s": 0.5, "event_type": "reach", "side": "left"}]}
     write_atomic(folder / "metrics.json", json.dumps(metrics))
     write_atomic(folder / "report.html",
                  f"<!doctype html><html><body><h1>Report {job.clip}</h1>"

@@ -138,6 +138,8 @@ def test_the_child_page_shows_ages_states_and_metrics_and_the_csv_has_every_metr
     page = alice.get(f"/children/{alice.child}").text
     assert "2026-11-02" in page and "6 months" in page and "corrected 4 months" in page
     assert "Recording: <strong>scorable</strong>" in page and "3.25" in page
+    assert ("Reached 3 times, all with the left hand &lt;3. Hands seen 90 % of the time, "
+            "filmed from above.") in page  # the report's summary, escaped
     view = alice.get(f"/api/children/{alice.child}").json()
     assert view["sessions"][0]["age"]["corrected_days"] == 140
     table = list(csv.DictReader(io.StringIO(alice.get(
