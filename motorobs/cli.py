@@ -319,6 +319,15 @@ def _collect_videos(inputs: list[Path]) -> tuple[list[Path], list[tuple[str, str
     return videos, failures
 
 
+def _installed_version(distribution: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
 @app.command()
 def info(model_dir: ModelDirOption = None) -> None:
     """Versions, and where the MediaPipe models are looked for and whether they are there."""
@@ -339,6 +348,8 @@ def info(model_dir: ModelDirOption = None) -> None:
         ("numpy", numpy.__version__),
         ("pandas", pandas.__version__),
         ("xarray", xarray.__version__),
+        ("ai-edge-litert", _installed_version("ai-edge-litert")
+         or "not installed: hands are found with the slower full-frame finder"),
     ]:
         table.add_row(name, version)
     out.print(table)
