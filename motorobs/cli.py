@@ -387,6 +387,49 @@ def metrics() -> None:
 
 
 @app.command()
+def trends(
+    results: Annotated[
+        Path, typer.Argument(help="A results folder written by `motorobs analyze -o`."),
+    ],
+    child_map: Annotated[
+        Path, typer.Option("--child-map", help="CSV: clip, child, session_date, birth_date, "
+                           "due_date (docs/trends.md)."),
+    ],
+    goals: Annotated[
+        Path | None, typer.Option("--goals", help="CSV: child, activity (tummy_time), "
+                                  "minutes_per_day."),
+    ] = None,
+    marks: Annotated[
+        Path | None, typer.Option("--marks", help="CSV: clip, metric, side, reason, by, at: "
+                                  "measurements marked untrustworthy."),
+    ] = None,
+) -> None:
+    """Each child over time: trends.csv, flags.json and report.pdf in
+    RESULTS/children/<child>/ (corrected age, headline metrics, flags to look at)."""
+    from motorobs.trends.run import run_trends
+
+    if not results.is_dir():
+        err.print(f"[red]error:[/red] {results}: no such results folder; give the folder "
+                  "that `motorobs analyze -o` wrote.", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    try:
+        summary = run_trends(results, child_map, goals, marks)
+    except ImportError as exc:
+        err.print(f"[red]error:[/red] the PDF report needs WeasyPrint ({exc}); install it with "
+                  "`pip install weasyprint` (and the Pango library, e.g. Debian's "
+                  "libpango-1.0-0 libpangoft2-1.0-0).", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except MotorobsError as exc:
+        for line in str(exc).splitlines():
+            err.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    for warning in summary.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
+    for child, folder, n_flags in summary.children:
+        out.print(f"{child}: {n_flags} flag(s); {folder}", highlight=False, soft_wrap=True)
+
+
+@app.command()
 def validate(
     folder: Annotated[
         Path,
