@@ -341,23 +341,11 @@ class LandmarkEstimator:
                 found[turns], scores[turns] = people, pose_score(people[index])
         return found, scores
 
-    def detect(self, rgb: np.ndarray, timestamp_ms: int = 0) -> tuple[list, list]:
-        """People and hands in one frame (``timestamp_ms`` is used in video mode only).
-
-        With ``estimator="infant"`` the pose model sees the frame turned as described in
-        the module docstring; coordinates are always pixels of ``rgb``.
-
-        Returns
-        -------
-        (people, hands)
-            ``people``: one (33, 5) array per person, columns ``x_px, y_px, z, visibility,
-            presence``; ``hands``: one ``((21, 3) array x_px, y_px, z; score)`` per hand.
-        """
-        return self.detect_people(rgb, timestamp_ms), self.detect_hands(rgb, timestamp_ms)
-
     def detect_people(self, rgb: np.ndarray, timestamp_ms: int = 0,
                       candidates: tuple[dict, dict] | None = None) -> list[np.ndarray]:
-        """The people of :meth:`detect` alone (the pose models only).
+        """People in one frame (the pose models only), pixels of ``rgb``: one (33, 5) array
+        per person, columns ``x_px, y_px, z, visibility, presence``; with ``estimator="infant"``
+        the pose model sees the frame turned as described in the module docstring.
 
         Video, ``"infant"`` estimator: ``candidates`` are the :meth:`turn_candidates` of this
         frame when a quarter-turn re-check is due (:meth:`check_due`), else None.
