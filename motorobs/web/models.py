@@ -2,8 +2,9 @@
 migrations in :mod:`motorobs.web.migrations`, which must match these classes (a test
 compares them).
 
-Every row of a therapist's caseload (children, sessions, clips, jobs) carries its
-``owner_id``, and every query of the app filters on it (:mod:`motorobs.web.caseload`).
+Every row of a therapist's caseload (children, sessions, clips, jobs, and the review:
+notes, marks and home-programme goals) carries its ``owner_id``, and every query of the
+app filters on it (:mod:`motorobs.web.caseload`).
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ class Child(Base):
     sessions: Mapped[list[ObservationSession]] = relationship(
         back_populates="child", cascade="all, delete-orphan", passive_deletes=True,
         order_by="ObservationSession.date")
+    goals: Mapped[list[ProgrammeGoal]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ProgrammeGoal.activity")
 
 
 class ObservationSession(Base):
@@ -161,6 +164,10 @@ class Clip(Base):
     session: Mapped[ObservationSession] = relationship(back_populates="clips")
     job: Mapped[Job | None] = relationship(back_populates="clip", cascade="all, delete-orphan",
                                            passive_deletes=True, uselist=False)
+    notes: Mapped[list[ClipNote]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ClipNote.id")
+    marks: Mapped[list[MeasurementMark]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="MeasurementMark.id")
 
 
 class Job(Base):
@@ -195,6 +202,56 @@ class Job(Base):
         if self.frames_total > 0:
             return min(1.0, self.frames_done / self.frames_total)
         return None
+
+
+class ClipNote(Base):
+    """A therapist's note on a clip, with who wrote it and when."""
+
+    __tablename__ = "clip_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
+                                         index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(64))
+    """The username, copied in (it outlives the account)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeasurementMark(Base):
+    """A clip's measurement marked untrustworthy: it leaves the trends and the flags and
+    stays shown as marked (:mod:`motorobs.trends.marks`)."""
+
+    __tablename__ = "measurement_marks"
+    __table_args__ = (UniqueConstraint("clip_id", "metric", "side",
+                                       name="uq_marks_clip_metric_side"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"),
+                                         index=True)
+    metric: Mapped[str] = mapped_column(String(64))
+    """A trend metric's name in ``metrics.json``."""
+    side: Mapped[str] = mapped_column(String(8), default="")
+    """``left``/``right`` for one hand of a per-hand metric; empty: every side."""
+    reason: Mapped[str] = mapped_column(String(300))
+    author: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProgrammeGoal(Base):
+    """The home programme: minutes a day of an activity the therapist advised the family."""
+
+    __tablename__ = "programme_goals"
+    __table_args__ = (UniqueConstraint("child_id", "activity", name="uq_goals_child_activity"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"),
+                                          index=True)
+    activity: Mapped[str] = mapped_column(String(32))
+    """One of :data:`motorobs.trends.goals.ACTIVITIES`."""
+    minutes_per_day: Mapped[float] = mapped_column(Float)
+    author: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AuditEvent(Base):

@@ -22,7 +22,7 @@ def test_the_migrations_build_the_schema_of_the_models(tmp_path, db_url):
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
     database.dispose()
 
 
