@@ -1,9 +1,10 @@
 """Goals a therapist advised, e.g. minutes of tummy time a day.
 
 For the command line, a CSV file with a header line and the columns ``child, activity,
-minutes_per_day``. The only activity so far is ``tummy_time`` (compared with the time the
-recordings show the infant on the tummy, ``prone_time_s``; see the ``tummy-time-below-goal``
-rule in ``rules.toml``).
+minutes_per_day``. The activities are ``tummy_time`` (compared with the time the recordings
+show the infant on the tummy, ``prone_time_s``; see the ``tummy-time-below-goal`` rule in
+``rules.toml``) and ``sitting`` (``sitting_time_s``; shown week by week,
+:mod:`motorobs.trends.programme`, raising no flag).
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from pathlib import Path
 from motorobs.trends.csvinput import TrendsInputError, read_rows
 
 GOAL_COLUMNS = ("child", "activity", "minutes_per_day")
-ACTIVITIES = ("tummy_time",)
+ACTIVITY_METRICS: dict[str, tuple[str, str]] = {
+    "tummy_time": ("prone_time_s", "Tummy time"),
+    "sitting": ("sitting_time_s", "Sitting"),
+}
+"""Activity -> (the metric of ``metrics.json`` measuring its time in seconds, its label)."""
+ACTIVITIES = tuple(ACTIVITY_METRICS)
 
 
 @dataclass(frozen=True)

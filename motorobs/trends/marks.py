@@ -40,6 +40,17 @@ class Mark:
         return (self.clip, self.metric) == (clip, metric) and self.side in (None, side)
 
 
+@dataclass(frozen=True)
+class Note:
+    """A therapist's note on a clip (the web app keeps them; the PDFs show them)."""
+
+    clip: str
+    text: str
+    by: str
+    at: str
+    """When it was written (ISO 8601)."""
+
+
 def find_mark(marks: Collection[Mark], clip: str, metric: str, side: str | None) -> Mark | None:
     """The first of ``marks`` covering ``metric`` (``side``) of ``clip``, or ``None``."""
     return next((m for m in marks if m.covers(clip, metric, side)), None)

@@ -14,7 +14,9 @@ import pandas as pd
 
 from motorobs.trends.flags import Flag
 from motorobs.trends.headlines import HEADLINES
+from motorobs.trends.marks import Note
 from motorobs.trends.plot import trend_chart
+from motorobs.trends.programme import ProgrammeWeek
 
 CAVEATS = (
     "motorobs is a screening aid for therapists, not a diagnosis. A flag is a prompt to look "
@@ -37,7 +39,9 @@ th { background: #f3f4f6; text-align: left; } .metric { page-break-inside: avoid
 """
 
 
-def _sessions_table(frame: pd.DataFrame) -> str:
+def sessions_table(frame: pd.DataFrame) -> str:
+    """Each clip of ``frame``: date, chronological and corrected age, which one the norms
+    use, view and posture."""
     sessions = frame.drop_duplicates("clip")[["session_date", "clip", "chronological_days",
                                               "chronological_months", "corrected_days",
                                               "corrected_months", "age_basis", "view",
@@ -73,7 +77,60 @@ def _metric_section(frame: pd.DataFrame, key: str, label: str, number: int) -> s
     return f"<div class='metric'>{chart}{note_html}</div>"
 
 
-def _flag_list(flags: Sequence[Flag]) -> str:
+def trend_sections(frame: pd.DataFrame) -> str:
+    """One plot per headline metric with its notes (gaps, marked values, other views), for
+    every metric some clip of ``frame`` (one child's rows) could measure."""
+    return "".join(_metric_section(frame, h.key, h.label, i)
+                   for i, h in enumerate(HEADLINES)
+                   if (frame.loc[frame["key"] == h.key, "role"] != "other_view").any())
+
+
+def _number(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def programme_table(weeks: Sequence[ProgrammeWeek]) -> str:
+    """The home programme week by week (:func:`motorobs.trends.programme.weekly_practice`):
+    minutes each activity was seen in the week's clips, against the goal."""
+    if not weeks:
+        return "<p>No analysed clips yet.</p>"
+    labels = [a.label for a in weeks[0].activities]
+    head = "".join(f"<th>{escape(label)}</th>" for label in labels)
+    rows = []
+    for week in weeks:
+        cells = []
+        for a in week.activities:
+            text = f"{_number(a.recorded_min)} min in {a.measured} clip(s)"
+            if a.goal_min is not None:
+                text += (f"; goal {_number(a.goal_min)} min a week "
+                         f"({_number(a.goal_min_per_day)} a day)"
+                         + (": below the goal in the clips" if a.below_goal else ""))
+            if a.not_measured:
+                text += f"; not measured in {len(a.not_measured)}: " + "; ".join(
+                    a.not_measured)
+            cells.append(f"<td>{escape(text)}</td>")
+        rows.append(f"<tr><td>{escape(week.week)}</td><td>{len(week.clips)}</td>"
+                    f"{''.join(cells)}</tr>")
+    return (f"<table class='programme'><tr><th>week of</th><th>clips</th>{head}</tr>"
+            f"{''.join(rows)}</table><p class='note'>The clips show only what was filmed: "
+            "a week's minutes may be far below what the family practised.</p>")
+
+
+def review_list(frame: pd.DataFrame, notes: Sequence[Note]) -> str:
+    """The therapist's review: the marked measurements (who, when, why) and the notes."""
+    marked = frame[frame["marked"].astype(bool)]
+    items = [f"<li>{escape(r.session_date)} {escape(r.clip)}: {escape(r.label)} marked "
+             f"untrustworthy by {escape(r.marked_by)} on {escape(r.marked_at)}: "
+             f"{escape(r.mark_reason)}</li>" for r in marked.itertuples()]
+    items += [f"<li>{escape(n.clip)}: note by {escape(n.by)} on {escape(n.at)}: "
+              f"{escape(n.text)}</li>" for n in notes]
+    if not items:
+        return "<p>No notes or marks.</p>"
+    return f"<ul class='review'>{''.join(items)}</ul>"
+
+
+def flag_list(flags: Sequence[Flag]) -> str:
+    """The flags as a list: each one's words, rule id and version, and reference."""
     if not flags:
         return "<p>No rule raised a flag on the measured sessions.</p>"
     items = "".join(f"<li>{escape(f.text)}<div class='note'>rule {escape(f.rule_id)} "
@@ -83,7 +140,8 @@ def _flag_list(flags: Sequence[Flag]) -> str:
 
 
 def child_report_html(child: str, frame: pd.DataFrame, flags: Sequence[Flag],
-                      rules_version: str = "") -> str:
+                      rules_version: str = "", *, notes: Sequence[Note] | None = None,
+                      programme: Sequence[ProgrammeWeek] | None = None) -> str:
     """The trend report of ``child`` as a self-contained HTML page.
 
     Parameters
@@ -96,22 +154,70 @@ def child_report_html(child: str, frame: pd.DataFrame, flags: Sequence[Flag],
         The child's flags.
     rules_version
         Version of the rules file, shown with the flags.
+    notes
+        The therapist's notes on the clips: with them (even none), a section lists the
+        notes and the marked measurements.
+    programme
+        The home programme week by week: with it, a section shows it.
     """
-    sections = "".join(_metric_section(frame, h.key, h.label, i)
-                       for i, h in enumerate(HEADLINES)
-                       if (frame.loc[frame["key"] == h.key, "role"] != "other_view").any())
-    caveats = "".join(f"<li>{escape(c)}</li>" for c in CAVEATS)
+    sections = trend_sections(frame)
+    extra = ""
+    if programme is not None:
+        extra += f"<h2>Home programme</h2>{programme_table(programme)}"
+    if notes is not None:
+        extra += f"<h2>Therapist's notes and marks</h2>{review_list(frame, notes)}"
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>motorobs trends: {escape(child)}</title><style>{STYLE}</style></head>"
             f"<body><h1>Child {escape(child)}: motor observations over time</h1>"
             "<p class='note'>A screening aid for therapists, not a diagnosis.</p>"
-            f"<h2>Sessions</h2>{_sessions_table(frame)}"
-            f"<h2>Flags (rules version {escape(rules_version)})</h2>{_flag_list(flags)}"
+            f"<h2>Sessions</h2>{sessions_table(frame)}"
+            f"<h2>Flags (rules version {escape(rules_version)})</h2>{flag_list(flags)}"
             "<h2>Trends over age</h2><p class='note'>Dots: measured values (larger and darker"
             " = more of the clip seen); \N{MULTIPLICATION SIGN}: marked untrustworthy (left "
             "out of trends and flags); open triangles under a plot: not measured, with the "
-            f"reason below it.</p>{sections}"
-            f"<h2>What these numbers can and cannot tell</h2><ul>{caveats}</ul>"
+            f"reason below it.</p>{sections}{extra}"
+            f"<h2>What these numbers can and cannot tell</h2><ul>{_caveats()}</ul>"
+            "</body></html>")
+
+
+def _caveats() -> str:
+    return "".join(f"<li>{escape(c)}</li>" for c in CAVEATS)
+
+
+def _measurements_table(rows: pd.DataFrame) -> str:
+    cells = []
+    for r in rows.itertuples():
+        value = "" if pd.isna(r.value) else f"{r.value:.3g} {r.unit}".strip()
+        coverage = "" if pd.isna(r.coverage) else f"{r.coverage:.0%}"
+        said = {"point": "measured", "gap": f"not measured: {r.gap_reason}",
+                "marked": f"marked untrustworthy by {r.marked_by} on {r.marked_at}: "
+                          f"{r.mark_reason}",
+                "other_view": f"not used for its trend: {r.gap_reason}"}[r.role]
+        cells.append(f"<tr><td>{escape(r.label)}</td><td>{escape(value)}</td>"
+                     f"<td>{coverage}</td><td>{escape(said)}</td></tr>")
+    return ("<table><tr><th>measurement</th><th>value</th><th>coverage</th><th>status</th>"
+            f"</tr>{''.join(cells)}</table>")
+
+
+def clip_report_html(child: str, rows: pd.DataFrame, summary: Sequence[str] = (),
+                     notes: Sequence[Note] = ()) -> str:
+    """One clip's PDF page: the child's code, the session's date and ages, the clip's
+    summary sentences (its report's words), its headline measurements (value, coverage,
+    status or mark), the therapist's notes and the caveats. No pictures (no faces).
+
+    ``rows`` are the clip's rows of the sessions table (:mod:`motorobs.trends.sessions`).
+    """
+    first = rows.iloc[0]
+    findings = "".join(f"<li>{escape(s)}</li>" for s in summary) or "<li>none</li>"
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>motorobs clip: {escape(child)}</title><style>{STYLE}</style></head>"
+            f"<body><h1>Child {escape(child)}: clip {escape(str(first['clip']))}</h1>"
+            "<p class='note'>A screening aid for therapists, not a diagnosis.</p>"
+            f"<h2>Session</h2>{sessions_table(rows)}"
+            f"<h2>Summary</h2><ul>{findings}</ul>"
+            f"<h2>Measurements</h2>{_measurements_table(rows)}"
+            f"<h2>Therapist's notes and marks</h2>{review_list(rows, notes)}"
+            f"<h2>What these numbers can and cannot tell</h2><ul>{_caveats()}</ul>"
             "</body></html>")
 
 

@@ -49,9 +49,10 @@ class SessionsTable:
     warnings: tuple[str, ...] = ()
 
 
-def _role(headline: Headline, record: ClipRecord, entry: Mapping | None,
-          mark: Mark | None) -> tuple[str, str]:
-    """``(role, gap_reason)`` of one clip's value of ``headline``."""
+def measurement_role(headline: Headline, record: ClipRecord, entry: Mapping | None,
+                     mark: Mark | None) -> tuple[str, str]:
+    """``(role, gap_reason)`` of one clip's value of ``headline`` (its ``metrics.json``
+    entry, ``None`` if missing; the mark covering it, if any)."""
     excluded = view_excludes(headline.metric, record.views)
     if excluded:
         return "other_view", excluded
@@ -86,7 +87,7 @@ def clip_rows(entry: ChildMapEntry, record: ClipRecord,
     for headline in HEADLINES:
         metric = record.metric(headline.metric, headline.side)
         mark = find_mark(marks, entry.clip, headline.metric, headline.side)
-        role, gap_reason = _role(headline, record, metric, mark)
+        role, gap_reason = measurement_role(headline, record, metric, mark)
         value = None if metric is None else metric.get("value")
         value = math.nan if value is None else float(value)
         rows.append({
