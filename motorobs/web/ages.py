@@ -9,10 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-MAX_DUE_AFTER_BIRTH_DAYS = 20 * 7
-"""A due date at most 20 weeks after birth (born at 20 weeks of gestation)."""
-MAX_DUE_BEFORE_BIRTH_DAYS = 6 * 7
-"""A due date at most 6 weeks before birth (born at 46 weeks)."""
+from motorobs.trends.age import AgeError, session_age
 
 
 class DateProblem(ValueError):
@@ -20,18 +17,15 @@ class DateProblem(ValueError):
 
 
 def check_child_dates(birth: date, due: date | None, today: date) -> None:
-    """Raise :class:`DateProblem` for a birth date in the future or an implausible due
-    date."""
+    """Raise :class:`DateProblem` for a birth date in the future or a due date the trends
+    cannot use (:func:`motorobs.trends.age.session_age`: a birth before 22 weeks of
+    gestation, or more than 6 weeks after the due date)."""
     if birth > today:
         raise DateProblem("the birth date is in the future.")
-    if due is not None:
-        gap = (due - birth).days
-        if gap > MAX_DUE_AFTER_BIRTH_DAYS:
-            raise DateProblem("the due date is more than 20 weeks after the birth date; "
-                              "check both dates.")
-        if -gap > MAX_DUE_BEFORE_BIRTH_DAYS:
-            raise DateProblem("the due date is more than 6 weeks before the birth date; "
-                              "check both dates.")
+    try:
+        session_age(birth, birth, due)
+    except AgeError as exc:
+        raise DateProblem(str(exc)) from exc
 
 
 def check_session_date(birth: date, when: date, today: date) -> None:

@@ -1,8 +1,6 @@
-"""A child's summary table: one row per clip and metric, with the session date and age.
-
-This is what the CSV export writes, and what trends over time, flags and a child's PDF
-(the next steps) are to be built on: :func:`child_rows` gives every measurement of a child
-in date order.
+"""A child's summary table: one row per clip and metric, with the session date and age,
+and the therapist's marks and notes (``summary.csv``). Trends, flags and the child's PDF are
+:mod:`motorobs.web.childtrends`.
 """
 
 from __future__ import annotations
@@ -11,13 +9,16 @@ import csv
 import io
 from dataclasses import asdict, dataclass
 
+from motorobs.trends.marks import find_mark
 from motorobs.web.ages import age_on
 from motorobs.web.models import Child
 from motorobs.web.reading import OutputMissing, read_metrics
+from motorobs.web.review import clip_key, clip_marks, clip_notes
 from motorobs.web.storage import Storage
 
 COLUMNS = ("child", "session_date", "age_days", "corrected_age_days", "clip_id", "file",
-           "state", "metric", "side", "value", "unit", "coverage", "status", "reason")
+           "state", "metric", "side", "value", "unit", "coverage", "status", "reason",
+           "marked", "mark_reason", "marked_by", "marked_at", "notes")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,12 @@ class SummaryRow:
     coverage: float | None = None
     status: str = ""
     reason: str | None = None
+    marked: bool = False
+    mark_reason: str = ""
+    marked_by: str = ""
+    marked_at: str = ""
+    notes: str = ""
+    """The clip's notes, ``text (by, at)``, joined with `` | ``."""
 
 
 def child_rows(child: Child, storage: Storage) -> list[SummaryRow]:
@@ -50,7 +57,10 @@ def child_rows(child: Child, storage: Storage) -> list[SummaryRow]:
             base = dict(child=child.code, session_date=session.date.isoformat(),
                         age_days=age.chronological_days,
                         corrected_age_days=age.corrected_days, clip_id=clip.id,
-                        file=clip.original_name, state=state)
+                        file=clip.original_name, state=state,
+                        notes=" | ".join(f"{n.text} ({n.by}, {n.at})"
+                                         for n in clip_notes(clip)))
+            marks = clip_marks(clip)
             metrics = []
             if state == "done":
                 try:
@@ -60,10 +70,14 @@ def child_rows(child: Child, storage: Storage) -> list[SummaryRow]:
             if not metrics:
                 rows.append(SummaryRow(**base, reason=clip.job.reason if clip.job else None))
             for m in metrics:
+                mark = find_mark(marks, clip_key(clip), m.get("name", ""), m.get("side"))
                 rows.append(SummaryRow(**base, metric=m.get("name", ""), side=m.get("side"),
                                        value=m.get("value"), unit=m.get("unit", ""),
                                        coverage=m.get("coverage"), status=m.get("status", ""),
-                                       reason=m.get("reason")))
+                                       reason=m.get("reason"), marked=mark is not None,
+                                       mark_reason=mark.reason if mark else "",
+                                       marked_by=mark.by if mark else "",
+                                       marked_at=mark.at if mark else ""))
     return rows
 
 
@@ -73,11 +87,11 @@ def rows_to_csv(rows: list[SummaryRow]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(v) for k, v in asdict(row).items()})
+        writer.writerow({k: csv_cell(v) for k, v in asdict(row).items()})
     return out.getvalue()
 
 
-def _cell(value: object) -> object:
+def csv_cell(value: object) -> object:
     """A CSV cell; text that a spreadsheet would run as a formula is quoted with ``'``."""
     if value is None:
         return ""

@@ -96,12 +96,19 @@ def test_every_form_without_the_csrf_token_is_refused_and_changes_nothing(app, v
     (clip,) = upload(app, child, videos[:1], **{"X-CSRF-Token": csrf}).json()["clips"]
     wait_for_jobs(app, [clip["job_id"]])
     assert app.post("/account/tokens", data={"csrf_token": csrf}).status_code == 200
+    header = {"X-CSRF-Token": csrf}
+    goal = app.post(f"/api/children/{child}/goals", headers=header,
+                    json={"activity": "tummy_time", "minutes_per_day": 5}).json()
+    mark = app.post(f"/api/clips/{clip['clip_id']}/marks", headers=header,
+                    json={"metric": "reaches_per_min", "reason": "adult in view"}).json()
+    review = app.get(f"/api/clips/{clip['clip_id']}/review").json()
     make_user(app.settings, "root", "admin")
     boss = other_client(app)
     boss_csrf = signed_in(boss, "root")
     with app.app.state.ctx.db.session() as db:
         ids = {"child_id": child, "clip_id": clip["clip_id"], "token_id": 1,
-               "user_id": find_user(db, "alice").id}
+               "user_id": find_user(db, "alice").id, "goal_id": goal["id"],
+               "mark_id": mark["id"]}
     before = files_in(app.settings.data_dir)
     forms = [p for m, p in all_routes() if m == "POST" and not p.startswith(("/api/", "/login"))]
     assert "/children" in forms and "/logout" in forms and "/children/{child_id}/upload" in forms
@@ -115,12 +122,17 @@ def test_every_form_without_the_csrf_token_is_refused_and_changes_nothing(app, v
             else:
                 answer = client.post(url, data={**data, "code": "K-9", "active": "0",
                                                  "confirm_code": "K-1", "username": "mallory9",
-                                                 "password": "a long password"})
+                                                 "password": "a long password",
+                                                 "text": "a note", "metric": "reaches_per_min",
+                                                 "reason": "x", "activity": "tummy_time",
+                                                 "minutes_per_day": "9"})
             assert answer.status_code == 403, (url, data, answer.status_code)
             assert "expired" in answer.text
     assert files_in(app.settings.data_dir) == before
     listed = app.get("/api/children").json()
     assert [c["code"] for c in listed] == ["K-1"] and listed[0]["clips"] == 1
+    assert app.get(f"/api/clips/{clip['clip_id']}/review").json() == review
+    assert app.get(f"/api/children/{child}/goals").json() == [goal]
     assert app.get(f"/api/clips/{clip['clip_id']}").status_code == 200
     assert "active" in app.get("/account").text and "revoked" not in app.get("/account").text
     assert "mallory9" not in boss.get("/admin/users").text

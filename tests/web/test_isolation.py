@@ -21,6 +21,10 @@ from tests.web.support import (
     wait_for_jobs,
 )
 
+REVIEW = {"text": "B's note", "metric": "reaches_per_min", "side": "", "reason": "B's reason",
+          "activity": "tummy_time", "minutes_per_day": "9"}
+"""Valid review input: B's calls fail for want of access, not for bad input."""
+
 
 @pytest.fixture
 def two_therapists(tmp_path, db_url, videos):
@@ -34,19 +38,28 @@ def two_therapists(tmp_path, db_url, videos):
         (clip,) = upload(alice, child, videos[:1], **header).json()["clips"]
         wait_for_jobs(alice, [clip["job_id"]])
         assert alice.post("/account/tokens", data={"csrf_token": csrf_a}).status_code == 200
+        goal = alice.post(f"/api/children/{child}/goals", headers=header,
+                          json={"activity": "tummy_time", "minutes_per_day": 5}).json()
+        mark = alice.post(f"/api/clips/{clip['clip_id']}/marks", headers=header,
+                          json={"metric": "reaches_per_min", "reason": "adult in view"}).json()
+        alice.post(f"/api/clips/{clip['clip_id']}/notes", headers=header,
+                   json={"text": "A's note"})
         bob = other_client(alice)
         csrf_b = signed_in(bob, "bob")
         add_child(bob, "B-1", **{"X-CSRF-Token": csrf_b})
         with alice.app.state.ctx.db.session() as db:
             user_id = find_user(db, "alice").id
         ids = {"child_id": child, "clip_id": clip["clip_id"], "job_id": clip["job_id"],
-               "token_id": 1, "user_id": user_id}
+               "token_id": 1, "user_id": user_id, "goal_id": goal["id"],
+               "mark_id": mark["id"]}
         yield alice, bob, csrf_b, ids, settings
 
 
 def test_therapist_b_finds_nothing_of_therapist_a_on_any_route(two_therapists, videos):
     alice, bob, csrf_b, ids, settings = two_therapists
     before = files_in(settings.data_dir)
+    review = alice.get(f"/api/clips/{ids['clip_id']}/review").json()
+    goals = alice.get(f"/api/children/{ids['child_id']}/goals").json()
     listing = bob.get("/api/children").json()
     assert [c["code"] for c in listing] == ["B-1"]
     assert "A-1" not in bob.get("/children").text
@@ -58,7 +71,10 @@ def test_therapist_b_finds_nothing_of_therapist_a_on_any_route(two_therapists, v
         url = path.format(**ids)
         kwargs: dict = {"headers": {"X-CSRF-Token": csrf_b}}
         if method == "POST":
-            kwargs["data"] = {"csrf_token": csrf_b, "confirm_code": "A-1"}
+            kwargs["data"] = {"csrf_token": csrf_b, "confirm_code": "A-1", **REVIEW}
+            if path.startswith("/api/") and not path.endswith("/clips"):
+                kwargs = {**kwargs, "json": REVIEW}
+                del kwargs["data"]
             if path.endswith(("/upload", "/clips")):
                 kwargs["files"] = [("files", ("x.mp4", videos[2].read_bytes(), "video/mp4"))]
         answer = bob.request(method, url, **kwargs)
@@ -68,12 +84,15 @@ def test_therapist_b_finds_nothing_of_therapist_a_on_any_route(two_therapists, v
         else:
             assert answer.status_code == 404, (method, url, answer.status_code)
             assert "A-1" not in answer.text and "clip00" not in answer.text
-    assert len(tried) >= 19  # every route that takes an id (admin pages: below)
+            assert "A's note" not in answer.text and "adult in view" not in answer.text
+    assert len(tried) >= 38  # every route that takes an id (admin pages: below)
     # A's things are all still there, and nothing of B's was added to them
     assert files_in(settings.data_dir) == before
     view = alice.get(f"/api/children/{ids['child_id']}").json()
     assert [c["clip_id"] for s in view["sessions"] for c in s["clips"]] == [ids["clip_id"]]
     assert alice.get(f"/api/clips/{ids['clip_id']}/report").status_code == 200
+    assert alice.get(f"/api/clips/{ids['clip_id']}/review").json() == review  # notes, marks
+    assert alice.get(f"/api/children/{ids['child_id']}/goals").json() == goals
     assert "revoked" not in alice.get("/account").text
 
 

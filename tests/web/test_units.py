@@ -13,7 +13,7 @@ from motorobs.web import multipart
 from motorobs.web.ages import DateProblem, age_on, check_child_dates, format_age
 from motorobs.web.intake import check_filename, container_suffix
 from motorobs.web.jobqueue import claim_is_dead, therapist_reason
-from motorobs.web.summary import _cell
+from motorobs.web.summary import csv_cell as _cell
 
 
 def test_ages_in_weeks_then_months_and_corrected_for_early_birth():
@@ -34,8 +34,10 @@ def test_implausible_dates_are_refused():
     check_child_dates(date(2026, 5, 1), date(2026, 7, 1), today)
     with pytest.raises(DateProblem, match="future"):
         check_child_dates(date(2027, 1, 1), None, today)
-    with pytest.raises(DateProblem, match="20 weeks"):
+    with pytest.raises(DateProblem, match="weeks of gestation"):
         check_child_dates(date(2026, 1, 1), date(2026, 8, 1), today)
+    with pytest.raises(DateProblem, match="after the due date"):
+        check_child_dates(date(2026, 3, 1), date(2026, 1, 1), today)
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd.mp4", "..", "a/b.mp4", "a\\b.mp4",

@@ -95,6 +95,24 @@ class JobOut(BaseModel):
     finished_at: str | None
 
 
+class NoteIn(BaseModel):
+    text: str | None = Field(None, description="The note (up to 2000 characters).")
+
+
+class MarkIn(BaseModel):
+    metric: str | None = Field(None, description="A trend metric's name in metrics.json, "
+                               "e.g. hands_together_pct.", examples=["hands_together_pct"])
+    side: str | None = Field(None, description="left or right for one hand of a per-hand "
+                             "metric; empty: every side.")
+    reason: str | None = Field(None, examples=["the hand was hidden"])
+
+
+class GoalIn(BaseModel):
+    activity: str | None = Field(None, examples=["tummy_time"],
+                                 description="tummy_time or sitting.")
+    minutes_per_day: float | str | None = Field(None, examples=[30])
+
+
 class UploadedClip(BaseModel):
     file: str
     clip_id: int
@@ -163,6 +181,54 @@ def csv_response(name: str, text: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def pdf_response(name: str, data: bytes) -> Response:
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+PDF = {"response_class": Response, "responses": {200: {"content": {"application/pdf": {}}}}}
+
+
+@router.get("/children/{child_id}/trends.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def child_trends_csv(child_id: int, request: Request, user: ApiUser) -> Response:
+    """The child's sessions x headline metrics: ages, value, status, coverage, role in the
+    trend, marks and notes."""
+    return csv_response(*actions.export_trends(context_of(request), user, child_id))
+
+
+@router.get("/children/{child_id}/trends")
+def child_trends(child_id: int, request: Request, user: ApiUser) -> dict:
+    """The child's sessions table, flags, home programme week by week and notes."""
+    return actions.trends_of_child(context_of(request), user, child_id).to_api()
+
+
+@router.get("/children/{child_id}/report.pdf", **PDF)
+def child_pdf(child_id: int, request: Request, user: ApiUser) -> Response:
+    """The child's printable report: ages, trends, flags, home programme, notes, caveats."""
+    return pdf_response(*actions.child_pdf(context_of(request), user, child_id))
+
+
+@router.get("/children/{child_id}/goals")
+def child_goals(child_id: int, request: Request, user: ApiUser) -> list[dict]:
+    """The child's home-programme goals."""
+    return actions.goals_of_child(context_of(request), user, child_id)
+
+
+@router.post("/children/{child_id}/goals", status_code=201)
+def set_goal(child_id: int, body: GoalIn, request: Request, user: ApiUser) -> dict:
+    """Set a goal (minutes a day of an activity; replaces the one before)."""
+    return actions.set_goal(context_of(request), user, child_id, body.activity,
+                            body.minutes_per_day)
+
+
+@router.delete("/children/{child_id}/goals/{goal_id}", status_code=204)
+def remove_goal(child_id: int, goal_id: int, request: Request, user: ApiUser) -> Response:
+    """Remove a goal."""
+    actions.remove_goal(context_of(request), user, child_id, goal_id)
+    return Response(status_code=204)
+
+
 @router.post("/children/{child_id}/clips", response_model=UploadOut, status_code=201,
              openapi_extra=UPLOAD_BODY,
              responses={400: {"description": "A file is not a usable video (nothing stored)"},
@@ -211,6 +277,38 @@ def clip_report(clip_id: int, request: Request,
                 user: ApiUser) -> FileResponse:
     """The clip's self-contained HTML report (409 before the analysis is done)."""
     return report_response(actions.clip_report(context_of(request), user, clip_id))
+
+
+@router.get("/clips/{clip_id}/report.pdf", **PDF)
+def clip_pdf(clip_id: int, request: Request, user: ApiUser) -> Response:
+    """One clip's printable report (no pictures; 409 before the analysis is done)."""
+    return pdf_response(*actions.clip_pdf(context_of(request), user, clip_id))
+
+
+@router.get("/clips/{clip_id}/review")
+def clip_review(clip_id: int, request: Request, user: ApiUser) -> dict:
+    """The clip's notes and marks, with who and when."""
+    return actions.clip_review(context_of(request), user, clip_id)
+
+
+@router.post("/clips/{clip_id}/notes", status_code=201)
+def add_note(clip_id: int, body: NoteIn, request: Request, user: ApiUser) -> dict:
+    """Add a note to a clip."""
+    return actions.add_note(context_of(request), user, clip_id, body.text)
+
+
+@router.post("/clips/{clip_id}/marks", status_code=201)
+def mark(clip_id: int, body: MarkIn, request: Request, user: ApiUser) -> dict:
+    """Mark a measurement untrustworthy: it leaves the trends and the flags."""
+    return actions.mark_measurement(context_of(request), user, clip_id, body.metric,
+                                    body.side, body.reason)
+
+
+@router.delete("/clips/{clip_id}/marks/{mark_id}", status_code=204)
+def unmark(clip_id: int, mark_id: int, request: Request, user: ApiUser) -> Response:
+    """Take a mark back."""
+    actions.remove_mark(context_of(request), user, clip_id, mark_id)
+    return Response(status_code=204)
 
 
 def report_response(path) -> FileResponse:

@@ -1,12 +1,17 @@
-"""The therapist's pages: caseload, a child with its sessions, a clip with its report."""
+"""The therapist's pages: caseload, a child with its sessions, trends, flags and home
+programme, a clip with its report and review; their PDFs and CSV exports."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
+from motorobs.trends.goals import ACTIVITY_METRICS
+from motorobs.trends.pdf import trend_sections
 from motorobs.web import actions
 from motorobs.web.accounts import CurrentUser
 from motorobs.web.ages import DateProblem
@@ -15,7 +20,8 @@ from motorobs.web.caseload import CaseloadError
 from motorobs.web.context import context_of
 from motorobs.web.intake import UploadRejected
 from motorobs.web.multipart import UploadRefused
-from motorobs.web.routes.api import csv_response, report_response
+from motorobs.web.review import MARKABLE, REASONS
+from motorobs.web.routes.api import csv_response, pdf_response, report_response
 from motorobs.web.routes.uploads import receive_clips
 from motorobs.web.templating import render
 
@@ -79,9 +85,11 @@ def child_page(child_id: int, request: Request,
 
 
 def _child(request: Request, user: CurrentUser, child_id: int, *, error: str | None = None,
-           problems: list | None = None, status: int = 200) -> Response:
+           problems: list | None = None, status: int = 200,
+           values: dict | None = None) -> Response:
     ctx = context_of(request)
     view = actions.view_child(ctx, user, child_id, record_view=status == 200)
+    trends = actions.trends_of_child(ctx, user, child_id)
     extra = {}
     uploaded = request.query_params.get("uploaded", "")
     duplicates = request.query_params.get("duplicates", "0")
@@ -90,7 +98,10 @@ def _child(request: Request, user: CurrentUser, child_id: int, *, error: str | N
                            + (f"; {duplicates} uploaded before, not analysed again"
                               if int(duplicates) else "") + ".")
     return render(request, "child.html", status=status, child=view, error=error, **extra,
-                  problems=problems or [], today=ctx.today().isoformat(),
+                  problems=problems or [], today=ctx.today().isoformat(), trends=trends,
+                  sections=Markup(trend_sections(trends.frame)),
+                  goals=actions.goals_of_child(ctx, user, child_id),
+                  activities=ACTIVITY_METRICS, values=values or {},
                   max_upload_bytes=ctx.settings.max_upload_bytes,
                   max_files=ctx.settings.max_files_per_upload,
                   deletes_videos=ctx.settings.delete_videos_when_done)
@@ -121,6 +132,44 @@ def summary_csv(child_id: int, request: Request,
     return csv_response(name, text)
 
 
+@router.get("/children/{child_id}/trends.csv")
+def trends_csv(child_id: int, request: Request, user: PageUser) -> Response:
+    name, text = actions.export_trends(context_of(request), user, child_id)
+    return csv_response(name, text)
+
+
+@router.get("/children/{child_id}/report.pdf")
+def child_pdf(child_id: int, request: Request, user: PageUser) -> Response:
+    return pdf_response(*actions.child_pdf(context_of(request), user, child_id))
+
+
+@router.post("/children/{child_id}/goals")
+def set_goal(child_id: int, request: Request, user: PageUser, form: CsrfForm) -> Response:
+    return _submitted(
+        lambda: actions.set_goal(context_of(request), user, child_id, form.get("activity"),
+                                 form.get("minutes_per_day")),
+        lambda error: _child(request, user, child_id, error=error, status=400, values=form),
+        f"/children/{child_id}?notice=goal-set#programme")
+
+
+def _submitted(change: Callable[[], object], again: Callable[[str], Response],
+               done: str) -> Response:
+    """Make a form's ``change``, then see ``done``; a :class:`CaseloadError` shows the form's
+    page ``again`` with the message (400)."""
+    try:
+        change()
+    except CaseloadError as exc:
+        return again(str(exc))
+    return _see(done)
+
+
+@router.post("/children/{child_id}/goals/{goal_id}/delete")
+def remove_goal(child_id: int, goal_id: int, request: Request, user: PageUser,
+                form: CsrfForm) -> Response:
+    actions.remove_goal(context_of(request), user, child_id, goal_id)
+    return _see(f"/children/{child_id}?notice=goal-removed#programme")
+
+
 @router.post("/children/{child_id}/delete")
 def delete_child(child_id: int, request: Request, user: PageUser,
                  form: CsrfForm) -> Response:
@@ -136,8 +185,46 @@ def delete_child(child_id: int, request: Request, user: PageUser,
 @router.get("/clips/{clip_id}")
 def clip_page(clip_id: int, request: Request,
               user: PageUser) -> Response:
-    clip, code, age = actions.view_clip(context_of(request), user, clip_id)
-    return render(request, "clip.html", clip=clip, code=code, age=age)
+    return _clip(request, user, clip_id)
+
+
+def _clip(request: Request, user: CurrentUser, clip_id: int, *, error: str | None = None,
+          status: int = 200, values: dict | None = None) -> Response:
+    ctx = context_of(request)
+    clip, code, age = actions.view_clip(ctx, user, clip_id)
+    return render(request, "clip.html", status=status, clip=clip, code=code, age=age,
+                  error=error, review=actions.clip_review(ctx, user, clip_id),
+                  markable=MARKABLE, reasons=REASONS, values=values or {})
+
+
+@router.get("/clips/{clip_id}/report.pdf")
+def clip_pdf(clip_id: int, request: Request, user: PageUser) -> Response:
+    return pdf_response(*actions.clip_pdf(context_of(request), user, clip_id))
+
+
+@router.post("/clips/{clip_id}/notes")
+def add_note(clip_id: int, request: Request, user: PageUser, form: CsrfForm) -> Response:
+    return _submitted(
+        lambda: actions.add_note(context_of(request), user, clip_id, form.get("text")),
+        lambda error: _clip(request, user, clip_id, error=error, status=400, values=form),
+        f"/clips/{clip_id}?notice=note-added#review")
+
+
+@router.post("/clips/{clip_id}/marks")
+def mark(clip_id: int, request: Request, user: PageUser, form: CsrfForm) -> Response:
+    return _submitted(
+        lambda: actions.mark_measurement(context_of(request), user, clip_id,
+                                         form.get("metric"), form.get("side"),
+                                         form.get("reason")),
+        lambda error: _clip(request, user, clip_id, error=error, status=400, values=form),
+        f"/clips/{clip_id}?notice=marked#review")
+
+
+@router.post("/clips/{clip_id}/marks/{mark_id}/delete")
+def unmark(clip_id: int, mark_id: int, request: Request, user: PageUser,
+           form: CsrfForm) -> Response:
+    actions.remove_mark(context_of(request), user, clip_id, mark_id)
+    return _see(f"/clips/{clip_id}?notice=unmarked#review")
 
 
 @router.get("/clips/{clip_id}/report.html")
