@@ -6,7 +6,8 @@ clip: :func:`take` hands out an idle graph with the same settings, or creates on
 :func:`give_back` keeps it for the next estimator (at most one user at a time: two
 estimators alive at once get two graphs). VIDEO-mode graphs track from frame to frame and
 are never kept, so that a clip's landmarks do not depend on which clips ran before it in
-the same worker. Idle graphs are closed when the process exits.
+the same worker. Idle graphs are closed when the process exits
+(:func:`close_before_exit`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,17 @@ def idle_count() -> int:
         return sum(len(graphs) for graphs in _idle.values())
 
 
-@atexit.register
+def close_before_exit(close: Callable[[], Any]) -> None:
+    """Run ``close`` when the process ends, while MediaPipe's worker threads still run.
+
+    :mod:`threading`'s exit hooks run before those threads are stopped; an :mod:`atexit`
+    hook runs after, when a MediaPipe graph can no longer be closed (and one left to the
+    garbage collector then prints an error while the interpreter is torn down). Falls back
+    to :mod:`atexit` where the threading hook does not exist (it is CPython's, >= 3.9)."""
+    register = getattr(threading, "_register_atexit", None)
+    (register or atexit.register)(close)
+
+
 def close_idle() -> None:
     """Close and forget every idle graph."""
     with _lock:
@@ -58,3 +69,6 @@ def close_idle() -> None:
         _idle.clear()
     for graph in graphs:
         graph.close()
+
+
+close_before_exit(close_idle)

@@ -13,7 +13,10 @@ All coordinates are pixels of the upright frame, x to the right, y down.
 from __future__ import annotations
 
 import logging
+import os
+import queue
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +27,7 @@ import xarray as xr
 from scipy.spatial.distance import pdist
 
 from motorobs.landmarks import INDIVIDUAL
+from motorobs.pose.graphs import close_before_exit
 from motorobs.pose.refine import BODY_LANDMARKS, quarter_to_original, rotate_quarter
 from motorobs.schema import FACE_LANDMARKS, POSE_LANDMARKS
 
@@ -55,6 +59,10 @@ BODY_BOX_PADDING = 0.1
 MIN_FACE_EVIDENCE = 0.5
 """Smallest mean presence (0..1) of a person's face landmarks for its head to be blurred
 as a face; measured in docs/privacy.md."""
+MAX_SEARCH_THREADS = 2
+"""Threads (each with its own MediaPipe graph) the windows and turns of one frame are
+searched on, at most (and at most the machine's cores): the six searches of a key frame
+take about half the time on two cores (docs/performance.md)."""
 BLOCKS_ACROSS_FACE = 6
 """Pixelation: the face's diameter becomes this many blocks before the Gaussian blur."""
 
@@ -239,6 +247,16 @@ class PersonFace:
     (:data:`motorobs.pose.refine.BODY_LANDMARKS`)."""
 
 
+def search_threads() -> int:
+    """Threads of a face search: :data:`MAX_SEARCH_THREADS`, or fewer on a machine (or in a
+    process restricted to) with fewer cores."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on every platform
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_SEARCH_THREADS, cores))
+
+
 def is_the_infant_again(body_xy: np.ndarray, infant_xy: np.ndarray) -> bool:
     """Whether a person found by the face search is the infant itself: at least
     :data:`SAME_BODY_SHARE` of its body landmarks lie in the infant's body box (the box
@@ -308,23 +326,29 @@ class AdultFaceDetector:
 
     Use as a context manager, or call :meth:`close`, to free the MediaPipe graph; or take the
     process's shared one (:func:`shared_face_detector`), which is never closed by its users.
-    Calls from several threads are serialised.
+    Calls from several threads share the graphs (each serves one search at a time).
     """
 
     def __init__(
         self, pose_model_path: str | Path | None = None, *, max_people: int = 4,
         turns: tuple[int, ...] = SEARCH_TURNS, min_evidence: float = MIN_FACE_EVIDENCE,
-        window_share: float | None = SEARCH_WINDOW_SHARE,
+        window_share: float | None = SEARCH_WINDOW_SHARE, threads: int | None = None,
     ) -> None:
         self.turns = turns
         self.window_share = window_share
         self.min_evidence = min_evidence
-        self._landmarker = None
+        self.threads = search_threads() if threads is None else max(1, int(threads))
+        self._idle: queue.SimpleQueue = queue.SimpleQueue()
+        """Landmarkers not in use (each MediaPipe graph serves one call at a time)."""
+        self._count = 0
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
         if pose_model_path is not None:
             path = Path(pose_model_path)
             if path.is_file():
-                self._landmarker = _create_pose_landmarker(path, max_people)
+                for _ in range(self.threads):
+                    self._idle.put(_create_pose_landmarker(path, max_people))
+                self._count = self.threads
             else:
                 logger.warning("Pose model %s not found: faces other than the infant's "
                                "cannot be searched for.", path)
@@ -332,28 +356,45 @@ class AdultFaceDetector:
     @property
     def methods(self) -> list[str]:
         """Names of the detectors in use (``["mediapipe_pose"]`` or ``[]``)."""
-        return ["mediapipe_pose"] if self._landmarker is not None else []
+        return ["mediapipe_pose"] if self._count else []
+
+    def _search(self, rgb: np.ndarray, window: tuple[int, int, int, int], turns: int
+                ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The people of one window and turn (pixels of ``rgb``), with an idle landmarker."""
+        x0, y0, x1, y1 = window
+        part = rgb[y0:y1, x0:x1]
+        turned = rotate_quarter(part, turns) if turns % 4 else np.ascontiguousarray(part)
+        landmarker = self._idle.get()
+        try:
+            people = [] if landmarker is None else _pose_landmarker_people(landmarker, turned)
+        finally:
+            self._idle.put(landmarker)
+        return [(quarter_to_original(xy, turns, x1 - x0, y1 - y0) + [x0, y0], presence)
+                for xy, presence in people]
 
     def people(self, rgb: np.ndarray) -> list[PersonFace]:
         """Every head the pose model finds in an (H, W, 3) uint8 RGB frame, with its
-        evidence and body, in every window and turn searched (none are filtered out)."""
-        if self._landmarker is None:
+        evidence and body, in every window and turn searched (none are filtered out). The
+        searches run on :attr:`threads` threads, each with its own MediaPipe graph."""
+        if not self._count:
             return []
         height, width = rgb.shape[:2]
+        tasks = [(window, turns) for window in search_windows(width, height, self.window_share)
+                 for turns in self.turns]
+        with self._lock:
+            if self._pool is None and self.threads > 1:
+                self._pool = ThreadPoolExecutor(self.threads, "motorobs-faces")
+            pool = self._pool
+        if pool is None:
+            results = [self._search(rgb, w, t) for w, t in tasks]
+        else:
+            results = list(pool.map(lambda task: self._search(rgb, *task), tasks))
         found = []
-        for x0, y0, x1, y1 in search_windows(width, height, self.window_share):
-            window = rgb[y0:y1, x0:x1]
-            for turns in self.turns:
-                turned = rotate_quarter(window, turns) if turns % 4 else (
-                    np.ascontiguousarray(window))
-                with self._lock:  # closed meanwhile by another thread: nothing found
-                    people = ([] if self._landmarker is None
-                              else _pose_landmarker_people(self._landmarker, turned))
-                for xy, presence in people:
-                    xy = quarter_to_original(xy, turns, x1 - x0, y1 - y0) + [x0, y0]
-                    face = _face_person(xy, presence, (width, height))
-                    if face is not None:
-                        found.append(face)
+        for people in results:
+            for xy, presence in people:
+                face = _face_person(xy, presence, (width, height))
+                if face is not None:
+                    found.append(face)
         return found
 
     def detect(self, rgb: np.ndarray, infant_xy: np.ndarray | None = None) -> list[FaceRegion]:
@@ -376,11 +417,17 @@ class AdultFaceDetector:
         ]
 
     def close(self) -> None:
-        """Release the MediaPipe landmarker (safe to call twice)."""
+        """Release the MediaPipe landmarkers (safe to call twice); waits for searches under
+        way. A closed detector finds nothing."""
         with self._lock:
-            if self._landmarker is not None:
-                self._landmarker.close()
-                self._landmarker = None
+            count, self._count = self._count, 0
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for _ in range(count):  # each comes back when its search ends
+            self._idle.get().close()
+        for _ in range(count):  # a search that started before the close finds nobody
+            self._idle.put(None)
 
     def __enter__(self) -> AdultFaceDetector:
         return self
@@ -400,13 +447,9 @@ _exit_hook: list[bool] = []
 
 
 def _close_shared_at_exit() -> None:
-    """Close the shared detectors when the process ends, while MediaPipe's worker threads
-    still run. :mod:`threading`'s exit hooks run before those threads are stopped; an
-    :mod:`atexit` hook runs after, when a landmarker can no longer be closed (and one left
-    to the garbage collector may then print an error while the interpreter is torn down)."""
-    register = getattr(threading, "_register_atexit", None)  # CPython >= 3.9
-    if register is not None and not _exit_hook:
-        register(close_shared_face_detectors)
+    """Close the shared detectors when the process ends (once registered)."""
+    if not _exit_hook:
+        close_before_exit(close_shared_face_detectors)
         _exit_hook.append(True)
 
 

@@ -186,3 +186,26 @@ def test_one_shared_detector_per_model_until_closed(model_dir):
     assert again is not detector and again.methods == ["mediapipe_pose"]
     again.close()  # closed by mistake: replaced, never handed out closed
     assert shared_face_detector(model).methods == ["mediapipe_pose"]
+
+
+@pytest.mark.mediapipe
+def test_threaded_search_finds_the_same_heads_as_one_thread(model_dir, sample_videos):
+    """The six window-and-turn searches on two graphs give what one graph gives, in order."""
+    clip = sample_videos / "a_midline_reach__top.mp4"
+    if not clip.is_file():
+        pytest.skip("sample video missing")
+    capture = cv2.VideoCapture(str(clip))
+    ok, bgr = capture.read()
+    capture.release()
+    assert ok
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    rgb = np.ascontiguousarray(np.concatenate([rgb, rgb[:, ::-1]], axis=1))  # two people
+    model = model_dir / "pose_landmarker_full.task"
+    with AdultFaceDetector(model, threads=1) as one, AdultFaceDetector(model, threads=2) as two:
+        assert two.threads == 2
+        alone, shared = one.people(rgb), two.people(rgb)
+    assert len(alone) >= 2
+    assert [(p.region.x, p.region.y, p.region.radius, p.evidence) for p in alone] == \
+        [(p.region.x, p.region.y, p.region.radius, p.evidence) for p in shared]
+    assert two.methods == [] and two.people(rgb) == []  # closed: finds nothing
+    two.close()  # twice is safe
