@@ -1,6 +1,8 @@
 """A real browser (Playwright driving Debian's chromium) against ``motorobs serve`` with
 real MediaPipe analysis: sign in, add a child, upload a sample clip, wait for its report,
-open it and the child's page; the screenshots must not be blank."""
+open it and the child's page; review the clip (a note, a mark), set a goal, read the
+child's trends and flags and download the child's PDF (read back, drawn, not blank); the
+screenshots must not be blank and no page logs an error (the CSP blocks nothing)."""
 
 from __future__ import annotations
 
@@ -97,12 +99,12 @@ def test_a_therapist_uploads_a_clip_and_reads_its_report_in_a_browser(served, tm
         page.set_input_files("#files", str(sample_videos / CLIP))
         page.click("#upload-button")
         page.wait_for_selector("text=queued for analysis", timeout=60_000)
-        page.wait_for_selector("a.button:has-text('Report')", timeout=240_000)
+        page.wait_for_selector("tr.clip a.button:has-text('Report')", timeout=240_000)
         page.screenshot(path=shots / "child.png", full_page=True)
         child_text = page.inner_text("main")
         assert CLIP in child_text and "done" in child_text and "Recording" in child_text
 
-        page.click("a.button:has-text('Report')")
+        page.click("tr.clip a.button:has-text('Report')")
         page.wait_for_selector("iframe#report")
         frame = page.frame_locator("iframe#report")
         frame.locator("h1").wait_for()
@@ -114,9 +116,56 @@ def test_a_therapist_uploads_a_clip_and_reads_its_report_in_a_browser(served, tm
         report.goto(page.url + "/report.html")
         report.wait_for_selector("h1")
         report.screenshot(path=shots / "report.png", full_page=True)
+
+        review_the_clip_and_read_the_trends(page, shots, tmp_path)
         browser.close()
-    for name in ("child.png", "clip.png", "report.png"):
+    for name in ("child.png", "clip.png", "report.png", "review.png", "trends.png",
+                 "pdf.png"):
         not_blank(shots / name)
     assert len(os.listdir(data / "videos")) == 1
     (clip_dir,) = (data / "results").iterdir()
     assert (clip_dir / "report.html").is_file() and (clip_dir / "landmarks.parquet").is_file()
+
+
+def review_the_clip_and_read_the_trends(page, shots: Path, tmp_path: Path) -> None:
+    """On the clip page: a note and a mark through the forms; on the child's page: a goal,
+    the trends and flags, and the PDF downloaded and read back."""
+    import pypdf
+    import pypdfium2
+
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.fill("#note-text", "Filmed after a feed; a calm clip.")
+    page.click("button:has-text('Add the note')")
+    page.wait_for_selector("li.clip-note:has-text('a calm clip')")
+    page.select_option("#metric", "reaches_per_min")
+    page.select_option("#side", "left")
+    page.fill("#reason", "the hand was hidden")
+    page.click("button:has-text('Mark as not trustworthy')")
+    page.wait_for_selector("li.marked:has-text('the hand was hidden')")
+    assert "marked untrustworthy by alice" in page.inner_text("main")
+    page.screenshot(path=shots / "review.png", full_page=True)
+
+    page.click("text=← K-017")
+    page.wait_for_selector("h2#trends")
+    page.fill("#minutes_per_day", "20")
+    page.click("button:has-text('Set the goal')")
+    page.wait_for_selector("text=The goal is set.")
+    main = page.inner_text("main")
+    assert "20 min a day" in main and "goal 140 min a week" in main
+    assert page.locator("svg.trend").count() >= 1
+    assert "Flags" in main and "never a diagnosis" in main
+    assert "Tummy time recorded" in main or "Reaches per minute" in main
+    page.locator("summary:has-text('Every value')").click()
+    assert "marked by alice" in page.inner_text("table.values")
+    page.screenshot(path=shots / "trends.png", full_page=True)
+    with page.expect_download() as download:
+        page.click("#child-pdf")
+    pdf = tmp_path / "child.pdf"
+    download.value.save_as(pdf)
+    assert problems == []
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(pdf).pages)
+    assert "K-017" in text and "age (months" in text  # the child's code and a plot
+    assert "the hand was hidden" in text and "a calm clip" in text
+    document = pypdfium2.PdfDocument(str(pdf))
+    document[0].render(scale=1).to_pil().save(shots / "pdf.png")

@@ -174,7 +174,7 @@ def test_the_pdfs_are_real_with_the_code_a_plot_the_notes_and_no_pictures(alice)
         assert answer.content.startswith(b"%PDF")
     child_pdf = alice.get(f"/api/children/{alice.child}/report.pdf").content
     reader = pypdf.PdfReader(io.BytesIO(child_pdf))
-    text = " ".join(page.extract_text() for page in reader.pages)
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "K-1" in text and "not a diagnosis" in text
     assert "Head-turn asymmetry" in text and "age (months" in text  # a plot's title and axis
     assert "head was turned mostly to the right" in text and "head-turn-one-sided" in text
@@ -187,7 +187,7 @@ def test_the_pdfs_are_real_with_the_code_a_plot_the_notes_and_no_pictures(alice)
     assert (pages[0].mean(axis=2) < 250).mean() > 0.01  # not blank
     assert sum(((p[..., 2] - p[..., 0]) > 80).sum() for p in pages) > 50  # blue dots drawn
     clip_pdf = pypdf.PdfReader(io.BytesIO(alice.get(f"/api/clips/{first}/report.pdf").content))
-    clip_text = " ".join(page.extract_text() for page in clip_pdf.pages)
+    clip_text = " ".join(" ".join(page.extract_text().split()) for page in clip_pdf.pages)
     assert "K-1" in clip_text and f"#{first}" in clip_text
     assert "Lovely head control today" in clip_text and "wrong posture read" in clip_text
     assert all(not page.images for page in clip_pdf.pages)
