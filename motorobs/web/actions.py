@@ -18,6 +18,7 @@ from motorobs.web.ages import Age, age_on
 from motorobs.web.caseload import (
     CaseloadError,
     add_child,
+    change_dates,
     delete_child,
     delete_clip,
     get_child,
@@ -49,6 +50,17 @@ def create_child(ctx: AppContext, user: CurrentUser, code: str, birth: date,
         child = add_child(db, user.id, code, birth, due, ctx.today())
         audit.record(db, user, "create", "child", child.id, f"child {child.code}")
         return child.id
+
+
+def change_child_dates(ctx: AppContext, user: CurrentUser, child_id: int, birth: date,
+                       due: date | None) -> None:
+    """Correct a child's birth or due date (raises :class:`.ages.DateProblem`)."""
+    with ctx.db.session() as db:
+        child = get_child(db, user.id, child_id)
+        change_dates(db, child, birth, due, ctx.today())
+        audit.record(db, user, "edit", "child", child.id,
+                     f"child {child.code}: born {birth.isoformat()}, due "
+                     f"{due.isoformat() if due else '(none)'}")
 
 
 def view_child(ctx: AppContext, user: CurrentUser, child_id: int, *,

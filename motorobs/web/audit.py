@@ -13,10 +13,10 @@ from motorobs.web.accounts import CurrentUser
 from motorobs.web.models import AuditEvent
 
 ACTIONS = ("upload", "view", "export", "delete", "create", "sign-in", "sign-in-refused",
-           "account", "token", "note", "mark", "goal")
+           "account", "token", "edit", "note", "mark", "goal")
 """What is recorded (``create``: a child added; ``account``/``token``: by admins and
-``motorobs users``; ``note``, ``mark``, ``goal``: the therapist's review and home
-programme)."""
+``motorobs users``; ``edit``: a child's dates changed; ``note``, ``mark``, ``goal``: the
+therapist's review and home programme)."""
 
 
 def record(db: Session, user: CurrentUser | None, action: str, object_type: str = "",

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from motorobs.web.ages import check_child_dates
+from motorobs.web.ages import DateProblem, check_child_dates
 from motorobs.web.models import Child, Clip, Job, ObservationSession
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
@@ -80,6 +80,19 @@ def add_child(db: Session, owner_id: int, code: str, birth: date, due: date | No
     except IntegrityError as exc:  # the same code added at the same moment
         raise CaseloadError(f"You already have a child with the code {code}.") from exc
     return child
+
+
+def change_dates(db: Session, child: Child, birth: date, due: date | None,
+                 today: date) -> None:
+    """Set the child's birth and due dates; raises :class:`.ages.DateProblem` for dates that
+    cannot be right or a session of the child before the new birth date."""
+    check_child_dates(birth, due, today)
+    first = min((s.date for s in child.sessions), default=None)
+    if first is not None and first < birth:
+        raise DateProblem(f"the child has a session on {first.isoformat()}, before the birth "
+                          f"date {birth.isoformat()}; check the birth date.")
+    child.birth_date, child.due_date = birth, due
+    db.flush()
 
 
 def session_on(db: Session, child: Child, when: date) -> ObservationSession:

@@ -19,6 +19,7 @@ NOTICES = {
     "child-deleted": "The child and all of its sessions, clips and reports were deleted.",
     "clip-deleted": "The clip, its video and its report were deleted.",
     "queued-again": "The clip is queued to be analysed again.",
+    "dates-changed": "The dates are changed: ages and trends follow them.",
     "goal-set": "The goal is set.",
     "goal-removed": "The goal was removed.",
     "note-added": "The note is added.",

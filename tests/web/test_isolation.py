@@ -22,8 +22,9 @@ from tests.web.support import (
 )
 
 REVIEW = {"text": "B's note", "metric": "reaches_per_min", "side": "", "reason": "B's reason",
-          "activity": "tummy_time", "minutes_per_day": "9"}
-"""Valid review input: B's calls fail for want of access, not for bad input."""
+          "activity": "tummy_time", "minutes_per_day": "9", "birth_date": "2026-01-02"}
+"""Valid input of the review and dates forms: B's calls fail for want of access, not for
+bad input."""
 
 
 @pytest.fixture
@@ -75,6 +76,8 @@ def test_therapist_b_finds_nothing_of_therapist_a_on_any_route(two_therapists, v
             if path.startswith("/api/") and not path.endswith("/clips"):
                 kwargs = {**kwargs, "json": REVIEW}
                 del kwargs["data"]
+        if method == "PATCH":
+            kwargs["json"] = REVIEW
             if path.endswith(("/upload", "/clips")):
                 kwargs["files"] = [("files", ("x.mp4", videos[2].read_bytes(), "video/mp4"))]
         answer = bob.request(method, url, **kwargs)
@@ -85,10 +88,11 @@ def test_therapist_b_finds_nothing_of_therapist_a_on_any_route(two_therapists, v
             assert answer.status_code == 404, (method, url, answer.status_code)
             assert "A-1" not in answer.text and "clip00" not in answer.text
             assert "A's note" not in answer.text and "adult in view" not in answer.text
-    assert len(tried) >= 38  # every route that takes an id (admin pages: below)
+    assert len(tried) >= 40  # every route that takes an id (admin pages: below)
     # A's things are all still there, and nothing of B's was added to them
     assert files_in(settings.data_dir) == before
     view = alice.get(f"/api/children/{ids['child_id']}").json()
+    assert view["birth_date"] == "2026-06-01"
     assert [c["clip_id"] for s in view["sessions"] for c in s["clips"]] == [ids["clip_id"]]
     assert alice.get(f"/api/clips/{ids['clip_id']}/report").status_code == 200
     assert alice.get(f"/api/clips/{ids['clip_id']}/review").json() == review  # notes, marks

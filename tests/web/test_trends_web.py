@@ -247,3 +247,25 @@ def test_a_clip_not_analysed_yet_has_no_pdf_and_cannot_be_marked(alice, videos):
                         json={"metric": "hands_together_pct", "reason": "x"})
     assert answer.status_code == 400 and "analysed" in answer.json()["detail"]
     assert alice.get(f"/api/children/{alice.child}/trends").json()["waiting"] == 1
+
+
+def test_the_dates_can_be_corrected_and_the_ages_follow(alice):
+    url = f"/children/{alice.child}/dates"
+    bad = {"csrf_token": alice.csrf, "birth_date": "10/01/2026"}
+    answer = alice.post(url, data=bad)
+    assert answer.status_code == 400 and "is not a date (YYYY-MM-DD)" in answer.text
+    answer = alice.post(url, data={**bad, "birth_date": "2026-06-15"})
+    assert answer.status_code == 400 and "session on 2026-06-01, before the birth" in answer.text
+    answer = alice.post(url, data={**bad, "birth_date": "2026-01-10", "due_date": "2026-09-01"})
+    assert answer.status_code == 400 and "weeks of gestation" in answer.text
+    assert alice.post(url, data={**bad, "birth_date": "2026-01-10", "due_date": ""}
+                      ).status_code == 303
+    turn = [r for r in alice.get(f"/api/children/{alice.child}/trends").json()["sessions"]
+            if r["key"] == "head_turn_asymmetry"]
+    assert turn[0]["age_basis"] == "chronological"
+    assert turn[0]["corrected_days"] == turn[0]["chronological_days"]
+    api = alice.patch(f"/api/children/{alice.child}",
+                      json={"birth_date": "2026-01-10", "due_date": "2026-03-21"})
+    assert api.status_code == 200 and api.json()["due_date"] == "2026-03-21"
+    assert alice.patch(f"/api/children/{alice.child}", json={
+        "birth_date": "2027-01-01"}).json()["detail"] == "The birth date is in the future."

@@ -34,6 +34,12 @@ class ChildIn(BaseModel):
                                   "early.")
 
 
+class DatesIn(BaseModel):
+    birth_date: date
+    due_date: date | None = Field(None, description="For the corrected age of a baby born "
+                                  "early; null: none.")
+
+
 class AgeOut(BaseModel):
     days: int
     corrected_days: int | None
@@ -155,6 +161,14 @@ def add_child(body: ChildIn, request: Request, user: ApiUser) -> dict:
 def get_child(child_id: int, request: Request, user: ApiUser) -> dict:
     """A child with its sessions (newest first), each clip's state and links."""
     return actions.view_child(context_of(request), user, child_id).to_api()
+
+
+@router.patch("/children/{child_id}", response_model=ChildOut)
+def change_dates(child_id: int, body: DatesIn, request: Request, user: ApiUser) -> dict:
+    """Correct the child's birth and due dates (ages and trends follow them)."""
+    ctx = context_of(request)
+    actions.change_child_dates(ctx, user, child_id, body.birth_date, body.due_date)
+    return actions.view_child(ctx, user, child_id, record_view=False).to_api()
 
 
 @router.get("/children/{child_id}/jobs", response_model=list[JobOut])

@@ -132,6 +132,19 @@ def summary_csv(child_id: int, request: Request,
     return csv_response(name, text)
 
 
+@router.post("/children/{child_id}/dates")
+def change_dates(child_id: int, request: Request, user: PageUser, form: CsrfForm) -> Response:
+    ctx = context_of(request)
+    actions.view_child(ctx, user, child_id, record_view=False)  # 404 before any form error
+    try:
+        birth = _date(form.get("birth_date"), "birth date", True)
+        due = _date(form.get("due_date"), "due date", False)
+        actions.change_child_dates(ctx, user, child_id, birth, due)
+    except DateProblem as exc:
+        return _child(request, user, child_id, error=_sentence(exc), status=400)
+    return _see(f"/children/{child_id}?notice=dates-changed")
+
+
 @router.get("/children/{child_id}/trends.csv")
 def trends_csv(child_id: int, request: Request, user: PageUser) -> Response:
     name, text = actions.export_trends(context_of(request), user, child_id)
