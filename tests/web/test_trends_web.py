@@ -269,3 +269,20 @@ def test_the_dates_can_be_corrected_and_the_ages_follow(alice):
     assert api.status_code == 200 and api.json()["due_date"] == "2026-03-21"
     assert alice.patch(f"/api/children/{alice.child}", json={
         "birth_date": "2027-01-01"}).json()["detail"] == "The birth date is in the future."
+
+
+def test_a_clip_from_a_view_a_metric_cannot_use_does_not_pull_its_trend(alice):
+    with alice.app.state.ctx.db.session() as db:
+        stored = db.get(Clip, alice.clips[-1]).stored_name
+    folder = alice.app.state.ctx.storage.result_dir(stored)
+    (folder / "metrics.json").write_text(json.dumps(metrics_json(
+        stored, {"hands_together_pct": 99.0, "head_lift_max_deg": 60.0}, view="side")))
+    rows = alice.get(f"/api/children/{alice.child}/trends").json()["sessions"]
+    hands = [r for r in rows if r["key"] == "hands_together_pct"]
+    assert [r["role"] for r in hands] == ["point", "point", "other_view"]
+    assert hands[2]["trend_value"] is None and "needs the top view" in hands[2]["gap_reason"]
+    lift = [r for r in rows if r["key"] == "head_lift_max_deg"]
+    assert [r["role"] for r in lift] == ["other_view", "other_view", "point"]
+    page = alice.get(f"/children/{alice.child}").text
+    assert "1 clip(s) left out: filmed from the side; this metric needs the top view" in page
+    assert TURN not in page  # the head turn of the side clip is out of its trend too
