@@ -468,10 +468,38 @@ def validate(
     if pooled.get("frames"):
         out.print(f"head-lift angle over {pooled['frames']} frames of {pooled['clips']} clips: "
                   f"median absolute error {pooled['median_abs_error_deg']:.1f} degrees")
+    _print_bands(output)
     by_clip = events[events["outcome"].isin(["matched", "spurious"])].groupby("clip").size()
     out.print(f"detected events per clip:\n{by_clip.to_string()}" if len(by_clip) else
               "no events detected")
     out.print(f"scores written to {output}")
+
+
+def _print_bands(output: Path) -> None:
+    """The validation's scores per camera-elevation band (when the clips say their camera)."""
+    import json
+
+    payload = json.loads((output / "validation.json").read_text())
+    rows = [r for r in payload.get("bands", []) if r.get("true") or r.get("detected")]
+    if not rows:
+        return
+    table = Table(title="events per camera elevation (degrees from vertical: top 0-30, "
+                        "oblique 30-60, low 60-90)")
+    columns = ("band", "clips", "type", "true", "detected", "f1", "median_onset_error_s")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*[f"{row[c]:.3g}" if isinstance(row[c], float) else str(row[c])
+                        for c in columns])
+    out.print(table)
+    for row in payload.get("band_postures", []):
+        posture = row.get("posture_agreement")
+        angle = row.get("angle_median_abs_error_deg")
+        out.print(f"{row['band']}: {row['clips']} clip(s); posture agreement "
+                  + (f"{posture:.0%} of {row['posture_frames']} frames" if posture is not None
+                     else "not measured")
+                  + (f"; head-lift angle error {angle:.1f} degrees (median, "
+                     f"{row['angle_frames']} frames)" if angle is not None else ""))
 
 
 @app.command("eval-pose")

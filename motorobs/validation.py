@@ -28,9 +28,11 @@ pooled over the frames of every clip. Aperture error compares each hand's apertu
 with ``hand_aperture`` (the same ratio on the true 3-D hand points) the same way, and says
 on what share of the clip's frames the hand model gave an aperture at all.
 
-Posture agreement: when the ground truth names the clip's ``posture`` (one posture for the
-whole clip, as in the sample clips), the share of analysed frames in which motorobs found
-that posture.
+Posture agreement: the share of analysed frames in which motorobs found the true posture
+(``posture_per_frame`` when the ground truth has it, else the clip's one ``posture``).
+
+Every score is also given per camera-elevation band (top, oblique, low;
+:mod:`motorobs.validation_bands`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ import numpy as np
 import pandas as pd
 
 from motorobs.io.atomic import write_atomic
+from motorobs.validation_bands import (
+    band_scores,
+    band_summary,
+    camera_elevation_deg,
+    elevation_band,
+)
 
 HEAD_LIFT_TRUE_DEG = 20.0
 HEAD_LIFT_MIN_S = 0.5
@@ -229,13 +237,38 @@ def compare_clip(clip: str, truth: dict[str, Any], result: Any) -> tuple[pd.Data
 
 
 def posture_agreement(truth: dict[str, Any], result: Any) -> dict[str, Any]:
-    """``posture_true`` and ``posture_share`` (share of analysed frames with that posture)
-    when the ground truth names one posture for the clip; else empty."""
-    posture = truth.get("posture")
+    """Posture agreement of one clip, frame by frame.
+
+    The true posture of each analysed frame is ``posture_per_frame[frame]`` when the ground
+    truth has it, else the clip's one ``posture``. Returns ``posture_true`` (the clip's
+    posture, or the most common true one), ``posture_frames`` (analysed frames with a true
+    posture), ``posture_agreeing`` (of those, the frames where motorobs found it) and
+    ``posture_share`` (their ratio); empty when the ground truth names no posture. A frame
+    motorobs left ``unknown`` counts as disagreeing: it gave no posture.
+    """
     found = getattr(getattr(result, "signals", None), "posture", None)
-    if not isinstance(posture, str) or found is None or len(found) == 0:
+    if found is None or len(found) == 0:
         return {}
-    return {"posture_true": posture, "posture_share": float(np.mean(found == posture))}
+    found = np.asarray(found, dtype=object)
+    per_frame = truth.get("posture_per_frame")
+    if isinstance(per_frame, list) and per_frame:
+        frames = np.asarray(result.landmarks["frame"].values, int)[: len(found)]
+        inside = frames < len(per_frame)
+        wanted = np.full(len(found), None, dtype=object)
+        wanted[inside] = np.asarray(per_frame, dtype=object)[frames[inside]]
+    elif isinstance(truth.get("posture"), str):
+        wanted = np.full(len(found), truth["posture"], dtype=object)
+    else:
+        return {}
+    known = np.array([isinstance(w, str) for w in wanted])
+    if not known.any():
+        return {}
+    labels, counts = np.unique(wanted[known].astype(str), return_counts=True)
+    agreeing = int(np.sum(found[known] == wanted[known]))
+    return {"posture_true": truth.get("posture") if isinstance(truth.get("posture"), str)
+            else str(labels[np.argmax(counts)]),
+            "posture_frames": int(known.sum()), "posture_agreeing": agreeing,
+            "posture_share": agreeing / int(known.sum())}
 
 
 def angle_error_values(truth: dict[str, Any], result: Any) -> np.ndarray | None:
@@ -292,7 +325,9 @@ def validate_folder(
     """Analyse every clip of ``folder`` that has a ground-truth file and score it.
 
     Writes ``validation_events.csv`` (one row per true or detected event),
-    ``validation_scores.csv`` (per event type), ``validation_angles.csv`` (per clip) and
+    ``validation_scores.csv`` (per event type), ``validation_angles.csv`` (per clip, with
+    its camera elevation and band), ``validation_bands.csv`` (per band and event type),
+    ``validation_band_postures.csv`` (posture agreement and angle error per band) and
     ``validation.json`` into ``output``; each clip's usual outputs go to ``output/<clip>/``.
 
     Returns
@@ -312,6 +347,7 @@ def validate_folder(
             f"{folder}: no clip with a ground-truth file (<clip>.events.json beside it)."
         )
     event_rows, angle_rows, all_errors = [], [], []
+    clip_errors: dict[str, np.ndarray] = {}
     analysed, failures = [], []
     for video in videos:  # one clip's full result in memory at a time
         try:
@@ -322,30 +358,52 @@ def validate_folder(
         analysed.append(result.clip)
         truth = json.loads(ground_truth_path(video).read_text())
         rows, angles = compare_clip(result.clip, truth, result)
+        elevation = camera_elevation_deg(truth, _read_gt(video))
+        angles["camera_elevation_deg"] = elevation
+        angles["elevation_band"] = elevation_band(elevation)
         event_rows.append(rows)
         angle_rows.append(angles)
         errors = angle_error_values(truth, result)
         if errors is not None:
             all_errors.append(errors)
+            clip_errors[result.clip] = errors
     write_batch_index(output, failures, clips=analysed)
     events = pd.concat(event_rows, ignore_index=True) if event_rows else pd.DataFrame(
         columns=list(ROW_COLUMNS)
     )
     scores = event_scores(events)
     angles = pd.DataFrame(angle_rows)
+    bands = {row["clip"]: row.get("elevation_band") for row in angle_rows}
+    by_band = band_scores(events, bands, event_scores)
+    band_table = band_summary(angles, clip_errors)
     output.mkdir(parents=True, exist_ok=True)
     events.to_csv(output / "validation_events.csv", index=False)
     scores.to_csv(output / "validation_scores.csv", index=False)
     angles.to_csv(output / "validation_angles.csv", index=False)
+    by_band.to_csv(output / "validation_bands.csv", index=False)
+    band_table.to_csv(output / "validation_band_postures.csv", index=False)
     payload = {
         "clips": analysed,
         "failed": [{"clip": c, "reason": m} for c, m in failures],
         "scores": json.loads(scores.to_json(orient="records")),
         "angles": json.loads(angles.to_json(orient="records")),
         "angle_pooled": pooled_angle_error(all_errors),
+        "bands": json.loads(by_band.to_json(orient="records")) if len(by_band) else [],
+        "band_postures": (json.loads(band_table.to_json(orient="records"))
+                          if len(band_table) else []),
     }
     write_atomic(output / "validation.json", json.dumps(payload, indent=2))
     return scores, events, angles
+
+
+def _read_gt(video: Path) -> dict[str, Any] | None:
+    """The clip's ``.gt.json`` (camera pose, 3-D keypoints), or None when absent or
+    unreadable."""
+    path = video.with_suffix(".gt.json")
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def pooled_angle_error(errors: list[np.ndarray]) -> dict[str, float]:

@@ -120,8 +120,28 @@ def test_posture_agreement_is_the_share_of_frames_with_the_true_posture():
     result = SimpleNamespace(signals=SimpleNamespace(
         posture=np.array(["sitting"] * 6 + ["supine"] * 3 + ["unknown"])))
     assert posture_agreement({"posture": "sitting"}, result) == {
-        "posture_true": "sitting", "posture_share": 0.6}
+        "posture_true": "sitting", "posture_frames": 10, "posture_agreeing": 6,
+        "posture_share": 0.6}
     assert posture_agreement({}, result) == {}
+
+
+def test_posture_agreement_frame_by_frame_follows_the_analysed_frames():
+    """A clip that rolls from supine to prone; every other source frame was analysed."""
+    from types import SimpleNamespace
+
+    import xarray as xr
+
+    from motorobs.validation import posture_agreement
+
+    truth = {"posture_per_frame": ["supine"] * 6 + ["prone"] * 6}
+    frames = np.arange(0, 12, 2)  # true: supine supine supine prone prone prone
+    result = SimpleNamespace(
+        signals=SimpleNamespace(posture=np.array(
+            ["supine", "supine", "unknown", "prone", "supine", "prone"])),
+        landmarks=xr.Dataset(coords={"frame": ("time", frames)}))
+    found = posture_agreement(truth, result)
+    assert (found["posture_frames"], found["posture_agreeing"]) == (6, 4)
+    assert found["posture_share"] == 4 / 6
 
 
 def test_pooled_angle_error_weighs_every_frame_once():
