@@ -49,6 +49,13 @@ scales (:func:`body_scale_px`): an infant's forearm and hand are about one shoul
 HAND_REACH_SCALES = 1.2
 """A hand found in the close-up is the elbow's own only if its wrist is within this many body
 scales of the elbow (a forearm is about 0.6-0.7 of the shoulder width)."""
+OUT_OF_REACH_SCALES = 2.5
+"""A hand whose wrist is further than this many body scales from both of the infant's
+shoulders is beyond the infant's reach (an infant's arm, shoulder to wrist, is about one to
+one and a half shoulder widths; the margin covers pose errors): another person's hand."""
+SAME_HAND_SCALES = 0.15
+"""Two hand detections whose wrists are this close (body scales) are the same hand found
+twice (the full-frame hand model can return one hand twice)."""
 
 
 def torso_size_px(pose_xy: np.ndarray) -> float:
@@ -225,3 +232,52 @@ def pick_crop_hand(
         if dist < best_dist:
             best, best_dist = h, dist
     return best
+
+
+def unmatched_hands(
+    infant_pose_xy: np.ndarray, hand_wrists_xy: list[np.ndarray], owned: dict[str, int],
+    people_in_view: int,
+) -> tuple[int, int]:
+    """Count the hands not attributed to the infant, each hand once.
+
+    A detection whose wrist lies within :data:`SAME_HAND_SCALES` of a hand already counted
+    (the infant's, or another unmatched one) is that hand again and is not counted. A hand is
+    another person's only with evidence of another person: a second body in view, or the
+    hand beyond the infant's reach (:data:`OUT_OF_REACH_SCALES`). The rest are stray
+    detections near the infant (a hand found twice under another wrist, a toy, a foot).
+
+    Parameters
+    ----------
+    infant_pose_xy
+        (33, 2) infant pose landmarks, pixels.
+    hand_wrists_xy
+        (2,) wrist of every hand the hand model found, pixels.
+    owned
+        :func:`attribute_hands`'s answer (side -> hand index).
+    people_in_view
+        People the pose model found in the frame.
+
+    Returns
+    -------
+    (other_people, stray)
+        Hands of other people, and stray detections.
+    """
+    scale = body_scale_px(infant_pose_xy)
+    if not np.isfinite(scale) or scale <= 0:
+        return 0, 0
+    counted = [np.asarray(hand_wrists_xy[h], float) for h in owned.values()]
+    shoulders = infant_pose_xy[[_I["left_shoulder"], _I["right_shoulder"]]]
+    others = strays = 0
+    for h, wrist in enumerate(hand_wrists_xy):
+        if h in owned.values():
+            continue
+        wrist = np.asarray(wrist, float)
+        if any(np.linalg.norm(wrist - c) <= SAME_HAND_SCALES * scale for c in counted):
+            continue
+        counted.append(wrist)
+        reach = np.nanmin(np.linalg.norm(shoulders - wrist, axis=1)) / scale
+        if people_in_view > 1 or not np.isfinite(reach) or reach > OUT_OF_REACH_SCALES:
+            others += 1
+        else:
+            strays += 1
+    return others, strays

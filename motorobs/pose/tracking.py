@@ -29,6 +29,7 @@ from motorobs.pose.infant import (
     pick_crop_hand,
     torso_centre_px,
     torso_size_px,
+    unmatched_hands,
 )
 from motorobs.pose.schedule import close_up_due, hand_model_due
 from motorobs.schema import HAND_LANDMARKS, POSE_LANDMARKS
@@ -47,6 +48,9 @@ class SelectionLog:
     rules: Counter = field(default_factory=Counter)
     frames_with_people: Counter = field(default_factory=Counter)
     adult_hands: int = 0
+    """Hands of another person (:func:`motorobs.pose.infant.unmatched_hands`)."""
+    stray_hands: int = 0
+    """Other hand detections near the infant that were not its hands."""
     crop_hands: int = 0
     hand_model_frames: int = 0
     """Frames the full-frame hand model ran on."""
@@ -73,8 +77,13 @@ class SelectionLog:
             )
         if self.adult_hands:
             notes.append(
-                f"{self.adult_hands} detected hand(s) did not match the infant's wrists and were "
-                "ignored (likely a caregiver's hands)."
+                f"{self.adult_hands} time(s) a hand of another person (a second person was in "
+                "view, or the hand was beyond the baby's reach) was found and ignored."
+            )
+        if self.stray_hands:
+            notes.append(
+                f"{self.stray_hands} hand detection(s) near the baby did not match its wrists "
+                "and were ignored."
             )
         return notes
 
@@ -211,7 +220,10 @@ class InfantTracker:
             previous=self.previous_hands,
         )
         self.previous_hands = {side: hands[h][0][0, :2] for side, h in owned.items()}
-        self.log.adult_hands += len(hands) - len(owned)
+        others, strays = unmatched_hands(infant[:, :2], [h[0][0, :2] for h in hands], owned,
+                                         len(frame.people))
+        self.log.adult_hands += others
+        self.log.stray_hands += strays
         for side, h in owned.items():
             store_hand(arrays, row, side, *hands[h])
             self.hand_seen_s[side] = time_s

@@ -126,3 +126,30 @@ def test_crop_hand_must_be_within_reach_of_the_elbow_and_not_the_other_hand():
     # Two candidates within reach: the one nearer the pose wrist.
     near_wrist = wrist + np.array([3.0, 0.0])
     assert pick_crop_hand(infant, "right", [on_chest, near_wrist], None) == 1
+
+
+def test_unmatched_hands_are_another_persons_only_with_evidence():
+    from motorobs.pose.infant import OUT_OF_REACH_SCALES, unmatched_hands
+
+    infant = person((300, 300), 40)  # body scale 40 px
+    left, right = infant[IDX["left_wrist"]], infant[IDX["right_wrist"]]
+    owned = {"left": 0, "right": 1}
+    near = infant[IDX["left_shoulder"]] + (0.0, 60.0)  # 1.5 scales from the shoulder
+    far = infant[IDX["left_shoulder"]] + (0.0, (OUT_OF_REACH_SCALES + 0.5) * 40)
+    # alone in view: a stray hand near the baby is not a caregiver's, a far one is
+    assert unmatched_hands(infant, [left, right, near], owned, 1) == (0, 1)
+    assert unmatched_hands(infant, [left, right, far], owned, 1) == (1, 0)
+    # a second body in view is evidence of another person
+    assert unmatched_hands(infant, [left, right, near], owned, 2) == (1, 0)
+
+
+def test_the_same_hand_found_twice_is_counted_once():
+    from motorobs.pose.infant import unmatched_hands
+
+    infant = person((300, 300), 40)
+    left = infant[IDX["left_wrist"]]
+    echo = left + (2.0, 1.0)  # the infant's left hand again
+    near = infant[IDX["left_shoulder"]] + (0.0, 60.0)
+    assert unmatched_hands(infant, [left, echo], {"left": 0}, 1) == (0, 0)
+    assert unmatched_hands(infant, [left, near, near + (1.0, 0.0)], {"left": 0}, 1) == (0, 1)
+    assert unmatched_hands(infant, [near], {}, 1) == (0, 1)
