@@ -173,8 +173,9 @@ def relevant_frames(signals: BodySignals) -> np.ndarray:
 
 
 def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:
-    """(T,) body-frame lateral coordinate of a hand (BU, + = infant's left), NaN if unseen."""
-    return signals.body_xy(signals.hand(side))[:, 0]
+    """(T,) distance of a hand from the body's sagittal plane (BU, + = infant's left), NaN
+    if unseen (:meth:`~motorobs.signals.BodySignals.lateral_offset_bu`)."""
+    return signals.lateral_offset_bu(signals.hand(side))
 
 
 @register_metric(

@@ -49,6 +49,9 @@ SITTING_MIN_GRAVITY_DOWN = 0.9
 """Sitting is told from lying only where gravity is known to point down the image (its
 image-y component at least this, i.e. within 26 degrees): a level camera. From above, an
 upright trunk and a supine one look alike."""
+GRAVITY_SIGN_MARGIN = 0.1
+"""The in-picture direction of gravity is reversed only when the chest fits the reversed
+direction better by this much (median absolute cosine; :func:`settle_gravity_sign`)."""
 POSTURE_SMOOTHING_S = 1.0
 """Window of the majority vote that removes single-frame posture flicker (s)."""
 
@@ -76,6 +79,37 @@ def chest_alignment(
         chest = chest / np.linalg.norm(chest, axis=1, keepdims=True)
     gravity = np.broadcast_to(np.asarray(gravity, float), chest.shape)
     return np.einsum("ti,ti->t", chest, gravity)
+
+
+def settle_gravity_sign(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    mid_ear: np.ndarray,
+    gravity: np.ndarray,
+) -> np.ndarray:
+    """(3,) ``gravity`` (one view segment's), or with its in-picture part reversed when that
+    fits the segment better.
+
+    The picture shows along which image axis gravity runs in an oblique view
+    (:func:`motorobs.signals.view.plane_foreshortening`) but not which way: a phone held
+    upright sees it pointing down the picture, a phone turned more than a quarter turn the
+    other way. A lying infant's chest is along gravity or against it, so the sign kept is
+    the one under which the chest is most closely aligned with gravity over the segment
+    (median absolute cosine) by more than :data:`GRAVITY_SIGN_MARGIN`; else ``gravity``
+    stays (near floor level both signs fit alike, and the phone is taken as upright).
+    Points as in :func:`chest_alignment`.
+    """
+    gravity = np.asarray(gravity, float)
+    if not np.any(gravity[:2]):
+        return gravity
+    flipped = gravity * np.array([-1.0, -1.0, 1.0])
+    scores = []
+    for candidate in (gravity, flipped):
+        cos = chest_alignment(left_shoulder, right_shoulder, mid_hip, mid_ear, candidate)
+        cos = np.abs(cos[np.isfinite(cos)])
+        scores.append(float(np.median(cos)) if cos.size else 0.0)
+    return flipped if scores[1] > scores[0] + GRAVITY_SIGN_MARGIN else gravity
 
 
 def trunk_axis(

@@ -21,18 +21,26 @@ from motorobs.signals.cleaning import (
     sample_spacing_s,
     time_derivative,
 )
-from motorobs.signals.posture import SIDE_VIEW_GRAVITY, classify_posture
+from motorobs.signals.posture import SIDE_VIEW_GRAVITY, classify_posture, settle_gravity_sign
 from motorobs.signals.view import (
+    FACING_TILT_COS,
     NEAR_SIDE_LANDMARKS,
     ViewSegment,
     gravity_in_camera,
     near_side,
+    plane_foreshortening,
     view_segments,
 )
 
 HAND_POINTS: dict[str, str] = {"left": "left_hand_point", "right": "right_hand_point"}
 """Derived keypoint holding each hand's position (see :func:`prepare_signals`)."""
 SIDES = ("left", "right")
+
+
+OBLIQUE_MIN_TILT_COS = FACING_TILT_COS
+"""Views whose trunk-plane tilt cosine is below this (the camera more than about 37 degrees
+off the chest's normal, :data:`motorobs.signals.view.FACING_TILT_COS`) are oblique: lateral
+offsets are measured in 3-D there (:meth:`BodySignals.lateral_offset_bu`)."""
 
 
 @dataclass
@@ -110,6 +118,8 @@ class BodySignals:
     attrs: dict[str, Any] = field(default_factory=dict)
     in_frame: np.ndarray | None = None
     view_segments: tuple[ViewSegment, ...] = ()
+    depth_velocity_px_s: np.ndarray | None = None
+    """(T, K) time derivative of ``depth_px`` (pixels/s), as ``velocity_px_s``."""
 
     @property
     def frame_views(self) -> np.ndarray:
@@ -193,17 +203,103 @@ class BodySignals:
         """
         return self.frame.to_body(self.point_px(name))
 
+    @property
+    def tilt_cos_per_frame(self) -> np.ndarray:
+        """(T,) cosine of the trunk plane's tilt to the image plane in each frame (its view
+        segment's median, :func:`motorobs.signals.view.plane_foreshortening`): 1 when the
+        camera faces the chest or back, lower in oblique views; NaN where unknown."""
+        tilt = np.full(self.n_frames, np.nan)
+        for segment in self.view_segments:
+            tilt[segment.frames()] = segment.tilt_cos
+        return tilt
+
+    def lateral_offset_bu(self, name: str) -> np.ndarray:
+        """(T,) signed distance of ``name`` from the body's sagittal plane, in BU
+        (+ = towards the infant's left).
+
+        Where the camera faces the trunk (tilt cosine at least
+        :data:`OBLIQUE_MIN_TILT_COS`) this is the 2-D body-frame lateral coordinate
+        (:meth:`body_xy`). In oblique views a point raised off the body (a hand reaching up)
+        is displaced in the picture across the midline, so the distance is measured in 3-D,
+        on ``(x_px, y_px, depth_px)``: along the shoulder line made perpendicular to the
+        trunk axis (mid-hip to mid-shoulder), from the mid-shoulder point.
+        """
+        lateral = self.body_xy(name)[:, 0]
+        oblique = self.oblique_frames
+        if not oblique.any():
+            return lateral
+        left, right = self.point3d_px("left_shoulder"), self.point3d_px("right_shoulder")
+        mid_shoulder = (left + right) / 2
+        trunk = mid_shoulder - (self.point3d_px("left_hip") + self.point3d_px("right_hip")) / 2
+        across = left - right
+        with np.errstate(invalid="ignore", divide="ignore"):
+            trunk_unit = trunk / np.linalg.norm(trunk, axis=1, keepdims=True)
+            across = across - np.einsum("ti,ti->t", across, trunk_unit)[:, None] * trunk_unit
+            across = across / np.linalg.norm(across, axis=1, keepdims=True)
+            offset = np.einsum("ti,ti->t", self.point3d_px(name) - mid_shoulder, across)
+        in_3d = oblique & np.isfinite(offset)
+        lateral[in_3d] = offset[in_3d] / self.body_unit_px
+        return lateral
+
     def hand(self, side: str) -> str:
         """Name of the derived keypoint of the ``side`` ("left"/"right") hand."""
         return HAND_POINTS[side]
 
+    @property
+    def oblique_frames(self) -> np.ndarray:
+        """(T,) frames of oblique views: seen from the front or back of the trunk ("top"
+        view) but tilted (trunk-plane tilt cosine below :data:`OBLIQUE_MIN_TILT_COS`),
+        where movement towards or away from the camera is measured with the pose model's
+        depth. Side views keep the picture's two dimensions."""
+        return self.in_view("top") & (self.tilt_cos_per_frame < OBLIQUE_MIN_TILT_COS)
+
+    def relative_position_bu(self, name: str, reference: str) -> np.ndarray:
+        """(T, 3) position of ``name`` relative to ``reference`` in BU, as a camera facing
+        the trunk sees it: image x and y where the camera faces the trunk (third column
+        0); in oblique frames (:attr:`oblique_frames`) the 3-D offset (x, y, depth) with its
+        part along the chest's normal removed (which a camera facing the trunk cannot see
+        either), so that the same movement measures the same from both."""
+        i, j = self.index(name), self.index(reference)
+        relative = np.zeros((self.n_frames, 3))
+        relative[:, :2] = self.position_px[:, i] - self.position_px[:, j]
+        oblique = self.oblique_frames
+        relative[oblique, 2] = (self.depth_px[oblique, i] - self.depth_px[oblique, j])
+        relative = self._in_trunk_plane(relative, oblique)
+        relative[~np.isfinite(relative).all(axis=1)] = np.nan
+        return relative / self.body_unit_px
+
+    def _in_trunk_plane(self, vectors: np.ndarray, oblique: np.ndarray) -> np.ndarray:
+        """(T, 3) ``vectors`` (x, y, depth) with their part along the chest's normal
+        removed in oblique frames: what a camera facing the trunk would see of them, so
+        that a movement gives the same numbers from above and obliquely."""
+        if not oblique.any():
+            return vectors
+        left, right = self.point3d_px("left_shoulder"), self.point3d_px("right_shoulder")
+        hips = (self.point3d_px("left_hip") + self.point3d_px("right_hip")) / 2
+        normal = np.cross(left - right, (left + right) / 2 - hips)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            normal /= np.linalg.norm(normal, axis=1, keepdims=True)
+        along = np.einsum("ti,ti->t", vectors, normal)
+        usable = oblique & np.isfinite(along)
+        out = vectors.copy()
+        out[usable] -= along[usable, None] * normal[usable]
+        return out
+
     def relative_speed_bu_s(self, name: str, reference: str) -> np.ndarray:
-        """(T,) speed of ``name`` relative to ``reference`` in BU per second.
+        """(T,) speed of ``name`` relative to ``reference`` in BU per second, as seen by a
+        camera facing the trunk (in oblique frames as :meth:`relative_position_bu`).
 
         Translation of the whole body cancels out; the magnitude does not depend on the
         body frame's orientation.
         """
-        v = self.velocity_px_s[:, self.index(name)] - self.velocity_px_s[:, self.index(reference)]
+        i, j = self.index(name), self.index(reference)
+        v = np.zeros((self.n_frames, 3))
+        v[:, :2] = self.velocity_px_s[:, i] - self.velocity_px_s[:, j]
+        oblique = self.oblique_frames
+        if self.depth_velocity_px_s is not None and oblique.any():
+            v[oblique, 2] = (self.depth_velocity_px_s[oblique, i]
+                             - self.depth_velocity_px_s[oblique, j])
+            v = self._in_trunk_plane(v, oblique)
         return np.linalg.norm(v, axis=1) / self.body_unit_px
 
 
@@ -301,6 +397,7 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                                           config.derivative_polyorder)
     velocity = time_derivative(position_px.reshape(n_t, 2 * n_k), time_s, sg_window,
                                config.derivative_polyorder).reshape(n_t, n_k, 2)
+    depth_velocity = time_derivative(depth_px, time_s, sg_window, config.derivative_polyorder)
     observed = observed.reshape(n_t, 3, n_k).all(axis=1)
 
     def pt(name: str) -> np.ndarray:
@@ -320,14 +417,20 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         {s: depth_px[:, [names.index(f"{s}_{p}") for p in NEAR_SIDE_LANDMARKS]]
          for s in SIDES},
     )
+    chest_points = (pt3("left_shoulder"), pt3("right_shoulder"),
+                    (pt3("left_hip") + pt3("right_hip")) / 2,
+                    (pt3("left_ear") + pt3("right_ear")) / 2)
+    for segment in segments:
+        rows = segment.frames()
+        if segment.view == "top" and config.camera != "level":
+            gravity[rows] = settle_gravity_sign(*(p[rows] for p in chest_points),
+                                                gravity[segment.first])
     view, view_reason, facing = summarise_views(segments, time_s)
     frame = compute_body_frame(pt("left_shoulder"), pt("right_shoulder"), pt("left_hip"),
                                pt("right_hip"), pt("nose"), frame_views)
-    posture = classify_posture(
-        pt3("left_shoulder"), pt3("right_shoulder"),
-        (pt3("left_hip") + pt3("right_hip")) / 2, (pt3("left_ear") + pt3("right_ear")) / 2,
-        frame_views, rate_hz, gravity,
-    )
+    frame = _unforeshortened_scale(frame, segments, frame_views, pt("left_shoulder"),
+                                   pt("right_shoulder"), mid_hip, pt("nose"))
+    posture = classify_posture(*chest_points, frame_views, rate_hz, gravity)
     lowpass_effective = effective_cutoff_hz(rate_hz, config.lowpass_hz) if rate_hz > 0 else None
     cleaning_steps = [
         {"step": "mask_low_confidence", "min_confidence": config.min_visibility},
@@ -358,6 +461,7 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         "view_segments": [
             {"view": seg.view, "start_s": float(time_s[seg.first]),
              "end_s": float(time_s[seg.last]), "shoulder_ratio": seg.shoulder_ratio,
+             "tilt_cos": seg.tilt_cos,
              "near_side": seg.near_side}
             for seg in segments
         ],
@@ -375,8 +479,33 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         valid=valid,
         frame=frame, posture=posture, view=view, view_reason=view_reason, near_side=facing,
         frame_width=width, frame_height=height, provenance=provenance, attrs=dict(ds.attrs),
-        in_frame=in_frame, view_segments=tuple(segments),
+        in_frame=in_frame, view_segments=tuple(segments), depth_velocity_px_s=depth_velocity,
     )
+
+
+def _unforeshortened_scale(frame, segments: list[ViewSegment], frame_views: np.ndarray,
+                           left_shoulder: np.ndarray, right_shoulder: np.ndarray,
+                           mid_hip: np.ndarray, nose: np.ndarray):
+    """The body frame with its body unit measured unforeshortened when most frames that
+    face the trunk are oblique: there the 2-D shoulder width is shortened by the tilt, so the
+    unit is ``SHOULDER_PER_TRUNK`` x the body's unforeshortened size in the picture
+    (:func:`motorobs.signals.view.plane_foreshortening`), as in side views."""
+    tilt = np.full(len(frame_views), np.nan)
+    for segment in segments:
+        tilt[segment.frames()] = segment.tilt_cos
+    facing = frame_views == "top"
+    oblique = facing & (tilt < OBLIQUE_MIN_TILT_COS)
+    if not facing.any() or oblique.sum() * 2 <= facing.sum():
+        return frame
+    ratio = plane_foreshortening(left_shoulder, right_shoulder, mid_hip, nose)[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        size = np.linalg.norm(left_shoulder - right_shoulder, axis=1) / ratio
+    size = size[oblique & np.isfinite(size) & (size > 0)]
+    if not size.size:
+        return frame
+    return replace(frame, scale_px=float(np.median(size)),
+                   scale_method="shoulder width expected from the body's unforeshortened "
+                                "size in an oblique view (shoulders and trunk)")
 
 
 def apply_camera_position(
@@ -413,7 +542,8 @@ def apply_camera_position(
     out = []
     for segment in segments:
         rows = segment.frames()
-        foreshortening = segment.shoulder_ratio
+        foreshortening = (segment.tilt_cos if np.isfinite(segment.tilt_cos)
+                          else segment.shoulder_ratio)
         if camera != "auto" and segment.view != "unknown":
             segment = replace(segment, reason=f"camera {CAMERA_POSITIONS[camera]}; "
                                               f"{segment.reason}")
@@ -424,7 +554,7 @@ def apply_camera_position(
                 segment, view="top",
                 reason=f"{segment.reason}, so the infant lies on its side"), 1.0
         if segment.view == "top" and camera != "level":
-            gravity[rows] = gravity_in_camera(foreshortening)
+            gravity[rows] = gravity_in_camera(foreshortening, segment.tilt_axis)
         if segment.view == "side":
             facing, facing_reason = near_side({s: c[rows] for s, c in confidence.items()},
                                               {s: d[rows] for s, d in depth_px.items()})

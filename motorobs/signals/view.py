@@ -71,15 +71,21 @@ def view_from_foreshortening(ratio: float, measured: str) -> tuple[str, str]:
     return "top", f"top view: {measured}"
 
 
-def gravity_in_camera(shoulder_ratio: float) -> np.ndarray:
+def gravity_in_camera(tilt_cos: float, axis: np.ndarray | None = None) -> np.ndarray:
     """Unit gravity vector in the camera frame (x right, y down, z away from the camera).
 
-    A lying infant's shoulder line is level, so seen by a camera beside the infant it is
-    foreshortened by ``sin(elevation)``, the camera's elevation above the floor: from
-    straight above (ratio 1) gravity points into the image (+z), from floor level (ratio 0)
-    image-down (+y), and in between (oblique phone views) a mix of the two.
+    A lying infant's trunk lies in the floor's plane, so the cosine of its tilt to the
+    image plane (:func:`plane_foreshortening`) is ``sin(elevation)``, the camera's elevation
+    above the floor, from whichever direction it looks: from straight above (1) gravity
+    points into the image (+z), from floor level (0) along ``axis`` in the picture
+    (default image-down, +y: a phone held upright), and in between (oblique phone views) a
+    mix of the two.
     """
-    elevation = np.arcsin(np.clip(shoulder_ratio, 0.0, 1.0))
+    elevation = np.arcsin(np.clip(tilt_cos, 0.0, 1.0))
+    if axis is not None:
+        axis = np.asarray(axis, float) / np.linalg.norm(axis)
+        return np.array([axis[0] * np.cos(elevation), axis[1] * np.cos(elevation),
+                         np.sin(elevation)])
     return np.array([0.0, np.cos(elevation), np.sin(elevation)])
 
 
@@ -111,6 +117,34 @@ def shoulder_foreshortening(
         f"from the body's size ({basis} = {expected:.0f} px)"
     )
     return float(ratio), measured
+
+
+FLAT_TILT_QUANTILE = 0.9
+"""A segment's trunk-plane tilt is this quantile of its frames' tilt cosines: the trunk is
+not flat in every frame (a roll, a lifted shoulder, a twist all tilt it further), and the
+flattest frames show the camera's elevation."""
+FACING_TILT_COS = 0.8
+"""Tilt cosines from this to 1 (up to about 37 degrees) cannot be told from a camera facing
+the trunk: infants' proportions vary (shoulder width / trunk length 0.59-0.74 in the top-view
+sample clips against the 0.7 assumed), which alone makes a flat trunk read 0.8-1. Such
+segments count as facing the camera (1)."""
+
+
+def flattest_tilt_cos(tilt_cos: np.ndarray) -> float:
+    """The tilt cosine of a segment's flattest frames (:data:`FLAT_TILT_QUANTILE`), 1 when
+    at least :data:`FACING_TILT_COS`; NaN when no frame measured it."""
+    finite = np.asarray(tilt_cos, float)
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return float("nan")
+    flattest = float(np.quantile(finite, FLAT_TILT_QUANTILE))
+    return 1.0 if flattest >= FACING_TILT_COS else flattest
+
+
+def _median(values: np.ndarray) -> float:
+    finite = np.asarray(values, float)
+    finite = finite[np.isfinite(finite)]
+    return float(np.median(finite)) if finite.size else float("nan")
 
 
 NEAR_SIDE_LANDMARKS = ("ear", "shoulder", "hip")
@@ -155,7 +189,8 @@ class ViewSegment:
     first, last
         First and last frame of the segment.
     shoulder_ratio
-        Median seen / expected shoulder width over the segment (NaN if not measurable).
+        Median seen / expected shoulder width over the segment (NaN if not measurable;
+        :func:`plane_foreshortening`).
     reason
         What was measured, in words.
     near_side
@@ -168,6 +203,13 @@ class ViewSegment:
     shoulder_ratio: float
     reason: str
     near_side: str | None = None
+    tilt_cos: float = float("nan")
+    """Cosine of the trunk plane's tilt to the image plane in the segment's flattest frames
+    (:func:`flattest_tilt_cos`; NaN if not measurable): the camera's elevation for a lying
+    infant."""
+    tilt_axis: np.ndarray | None = None
+    """(2,) image direction along which the trunk is foreshortened (:func:`mean_axis`): where
+    gravity shows in the picture of a lying infant, up to its sign."""
 
     def frames(self) -> slice:
         """The segment's frames as a slice of a (T, ...) array."""
@@ -177,6 +219,63 @@ class ViewSegment:
 def _running_median(values: np.ndarray, window: int) -> np.ndarray:
     series = pd.Series(values)
     return series.rolling(window, center=True, min_periods=1).median().to_numpy()
+
+
+def plane_foreshortening(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    nose: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(T,) seen / expected shoulder width, (T,) cosine of the trunk plane's tilt and
+    (T, 2) the image direction along which the trunk is foreshortened.
+
+    The shoulder line ``S`` and the trunk ``U`` (mid-hip to mid-shoulder; mid-shoulder to
+    nose without hips) span the front of the trunk, and their true lengths keep a known
+    ratio (``|S| = SHOULDER_PER_TRUNK |U|``, or ``SHOULDER_PER_HEAD`` x shoulder-to-nose).
+    Seen by a distant camera, the two image vectors ``s, u`` are that pair projected: the
+    2 x 2 matrix ``M = [s / ratio, u]`` has singular values ``sigma_1 >= sigma_2`` with
+    ``sigma_2 / sigma_1`` the cosine of the angle between the trunk's plane and the image
+    plane (1: the camera faces the chest or the back; 0: it sees the trunk edge-on), whatever
+    the direction the camera looks from; ``sigma_1`` is the body's unforeshortened size in
+    the image. The shoulder ratio ``|s| / (ratio sigma_1)`` then says how much of that tilt
+    is across the shoulders (a camera at the infant's side: near 0) rather than along the
+    trunk (a camera at its head or feet: near 1). Inputs are (T, 2) pixel positions; NaN
+    where the points are missing or the size is zero.
+    """
+    mid_shoulder = (left_shoulder + right_shoulder) / 2
+    shoulders = left_shoulder - right_shoulder
+    trunk = mid_shoulder - mid_hip
+    head = nose - mid_shoulder
+    use_trunk = np.isfinite(trunk).all(axis=1) & (np.linalg.norm(trunk, axis=1) > 0)
+    axis = np.where(use_trunk[:, None], trunk, head)
+    ratio = np.where(use_trunk, SHOULDER_PER_TRUNK, SHOULDER_PER_HEAD)
+    matrix = np.stack([shoulders / ratio[:, None], axis], axis=2)  # (T, 2, 2), columns
+    with np.errstate(invalid="ignore"):
+        singular = np.full((len(matrix), 2), np.nan)
+        direction = np.full((len(matrix), 2), np.nan)
+        finite = np.isfinite(matrix).all(axis=(1, 2))
+        if finite.any():
+            left_vectors, singular[finite], _ = np.linalg.svd(matrix[finite])
+            direction[finite] = left_vectors[:, :, 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        size = singular[:, 0]
+        seen = np.linalg.norm(shoulders, axis=1) / ratio
+        shoulder_ratio = np.where(size > 0, seen / size, np.nan)
+        tilt_cos = np.where(size > 0, singular[:, 1] / size, np.nan)
+    return shoulder_ratio, tilt_cos, direction
+
+
+def mean_axis(directions: np.ndarray) -> np.ndarray:
+    """The mean of (T, 2) unit axes (sign-free directions, averaged on doubled angles),
+    with its sign chosen to point down the image (y >= 0); image-down without data."""
+    finite = directions[np.isfinite(directions).all(axis=1)]
+    if not len(finite):
+        return np.array([0.0, 1.0])
+    doubled = np.exp(2j * np.arctan2(finite[:, 1], finite[:, 0])).mean()
+    angle = np.angle(doubled) / 2 if abs(doubled) > 1e-9 else np.pi / 2
+    axis = np.array([np.cos(angle), np.sin(angle)])
+    return axis if axis[1] >= 0 else -axis
 
 
 def shoulder_ratio_per_frame(
@@ -258,6 +357,8 @@ def view_segments(
         return []
     window = max(1, int(round(VIEW_WINDOW_S * rate_hz)))
     ratio = shoulder_ratio_per_frame(left_shoulder, right_shoulder, mid_hip, nose, window)
+    _, tilt, tilt_direction = plane_foreshortening(left_shoulder, right_shoulder, mid_hip,
+                                                   nose)
     labels = np.full(n, "unknown", dtype=object)
     finite = np.isfinite(ratio)
     labels[finite] = np.where(ratio[finite] < SIDE_VIEW_MAX_SHOULDER_RATIO, "side", "top")
@@ -270,7 +371,9 @@ def view_segments(
             ratio_seg, measured = shoulder_foreshortening(
                 left_shoulder[part], right_shoulder[part], mid_hip[part], nose[part])
             view, reason = view_from_foreshortening(ratio_seg, measured)
-            segments.append(ViewSegment(view, first, last, ratio_seg, reason))
+            segments.append(ViewSegment(view, first, last, ratio_seg, reason,
+                                        tilt_cos=flattest_tilt_cos(tilt[part]),
+                                        tilt_axis=mean_axis(tilt_direction[part])))
         decided = np.concatenate([np.full(s.last - s.first + 1, s.view) for s in segments])
         if len(_runs(decided)) == len(segments):
             return segments

@@ -222,7 +222,8 @@ def test_camera_moved_to_the_side_midline_counts_only_the_part_filmed_from_above
     assert [s.view for s in signals.view_segments] == ["top", "side"]
     crossings = value(out, "midline_crossings", "right")
     assert crossings.value == 2
-    assert crossings.coverage == pytest.approx(1.0)
+    # the top-view part only (the frame where the views meet may fall on either side)
+    assert crossings.coverage == pytest.approx(1.0, abs=1 / 200)
     # The rate is per minute of the top-view part only (8 s), not of the whole clip.
     assert value(out, "midline_crossings_per_min", "right").value == pytest.approx(2 / (8 / 60),
                                                                                    rel=0.03)
