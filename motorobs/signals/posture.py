@@ -9,8 +9,8 @@ Posture
     right-handed camera frame (x right, y down, z away from the camera) ``L x U`` points
     out of the chest. Gravity is "into the image" (+z) from straight above and image-down
     (+y) from floor level; in between it is tilted by the camera's elevation, estimated from
-    how much the level shoulder line is foreshortened
-    (:func:`motorobs.signals.view.gravity_in_camera`), so that
+    the tilt of the trunk's plane in the picture, along the direction the picture
+    foreshortens it (:func:`motorobs.signals.view.gravity_in_camera`), so that
     oblique phone views of a lying infant are read correctly. Side views keep image-down:
     there the chest direction rests on MediaPipe's depth, too rough to tilt gravity by.
     With ``c = A . gravity`` (unit vectors): supine when ``c < -0.5`` (chest up),

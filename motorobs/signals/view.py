@@ -8,6 +8,15 @@ View
     the back: from above a lying infant). On the sample clips the ratio is 0.84-1.06 from
     above and 0.19-0.36 from the side.
 
+Camera elevation and gravity
+    For gravity (:func:`gravity_in_camera`) the camera's elevation is read from the tilt of
+    the trunk's plane, the shoulder line and the trunk taken together
+    (:func:`plane_foreshortening`), which does not depend on the direction the camera looks
+    from: filmed low from the head or the feet, the trunk is foreshortened and the shoulders
+    are not, and the infant is still read as lying on its back. The direction in which the
+    picture foreshortens the trunk gives gravity's direction in the picture, so a phone held
+    turned is read right too (its sign: :func:`motorobs.signals.posture.settle_gravity_sign`).
+
 View per segment
     A caregiver may film part of a clip from above and part from the side. The ratio is
     therefore measured per frame on running medians (``VIEW_WINDOW_S``) of the shoulder
