@@ -10,10 +10,12 @@ plus a reach up to a toy and negative controls. See docs/validation-sets.md.
 usage (from tools/render/, in an environment set up as in README.md):
     python make_views.py --set tuning|heldout [--out DIR] [--only NAME[,NAME]] [--frames N]
     python make_views.py --set heldout --list     # the clip table, without rendering
+(--list also shows the distance and the counted truths of clips already rendered in DIR)
 DIR defaults to /work/renders/<set>. NAME: a full clip name or its seed prefix (t1000, h2000).
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -561,6 +563,48 @@ def render_clip(row, rng, outdir, nframes):
     )
 
 
+def rendered_truth(out, clip):
+    """Distance (m) and a count of the true events from a rendered clip's .events.json in
+    out, or None when it has not been rendered there."""
+    path = os.path.join(out, clip + ".events.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        ev = json.load(f)
+    parts = []
+    crossings = [m for m in ev.get("midline_crossings", []) if m["basis"].startswith("3d")]
+    for key, n in (
+        ("reaches", len(ev.get("reaches", []))),
+        ("3-D midline crossings", len(crossings)),
+        ("head lifts", len(ev.get("head_lifts", []))),
+        ("grasps", len(ev.get("grasps", []))),
+    ):
+        if n:
+            parts.append(f"{n} {key}")
+    if "trunk_tilt_deg" in ev:
+        tilt = ev["trunk_tilt_deg"]
+        parts.append(f"trunk tilt {min(tilt):.0f}-{max(tilt):.0f} deg")
+    return ev["camera"]["distance_m"], ", ".join(parts) or "none"
+
+
+def print_table(chosen, out):
+    """The clip table (markdown); distance and counted truths where out has the clip."""
+    print("| clip | type | posture | elevation from vertical (deg) | band | azimuth (deg) "
+          "| roll (deg) | framing (fill) | distance (m) | skin / onesie | true events "
+          "(scripted) | true events (rendered) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for row, _ in chosen:
+        done = rendered_truth(out, row["clip"])
+        print(
+            f"| {row['clip']} | {row['type']} | {row['posture']} | "
+            f"{row['elevation_deg_from_vertical']:.1f} | {row['band']} | "
+            f"{row['azimuth_deg']:.1f} | {row['roll_deg']:.1f} | {row['framing']} "
+            f"({row['fill']:.2f}) | {f'{done[0]:.2f}' if done else '-'} | "
+            f"{row['skin']} / {row['onesie']} | {scripted_events(row)} | "
+            f"{done[1] if done else 'not rendered'} |"
+        )
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", required=True, choices=sorted(SETS))
@@ -576,20 +620,10 @@ def main():
         short = row["clip"].split("_")[0]
         if only is None or row["clip"] in only or short in only:
             chosen.append((row, rng))
-    if args.list:
-        print("| clip | type | posture | elevation from vertical (deg) | band | azimuth (deg) "
-              "| roll (deg) | framing (fill) | skin | onesie | true events (scripted) |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
-        for row, _ in chosen:
-            print(
-                f"| {row['clip']} | {row['type']} | {row['posture']} | "
-                f"{row['elevation_deg_from_vertical']:.1f} | {row['band']} | "
-                f"{row['azimuth_deg']:.1f} | {row['roll_deg']:.1f} | {row['framing']} "
-                f"({row['fill']:.2f}) | {row['skin']} | {row['onesie']} | "
-                f"{scripted_events(row)} |"
-            )
-        return
     out = args.out or f"/work/renders/{args.set}"
+    if args.list:
+        print_table(chosen, out)
+        return
     os.makedirs(out, exist_ok=True)
     for row, rng in chosen:
         render_clip(row, rng, out, args.frames)
