@@ -1,10 +1,8 @@
 """Reaching: hand movements away from rest and (optionally) back, per hand.
 
-Signals: the hand's position relative to its own shoulder in the image (in oblique views
-with the pose model's depth too, so that a reach towards the camera is not foreshortened:
-:meth:`~motorobs.signals.BodySignals.relative_position_bu`), divided by the body unit (BU,
-shoulder width; "body length" in ``peak_speed_bl_per_s`` is this same unit), and its speed
-(BU/s), from the low-pass filtered landmarks. Working relative to
+Signals: the hand's position relative to its own shoulder in the image, divided by the
+body unit (BU, shoulder width; "body length" in ``peak_speed_bl_per_s`` is this same
+unit), and its speed (BU/s), from the low-pass filtered landmarks. Working relative to
 the shoulder removes movement of the whole body.
 
 Each reach is also described by the kinematics of its outward movement (onset to
@@ -328,7 +326,7 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
 
     def measure(side: str) -> MetricOutput:
         hand, shoulder = signals.hand(side), f"{side}_shoulder"
-        relative = signals.relative_position_bu(hand, shoulder)
+        relative = (signals.point_px(hand) - signals.point_px(shoulder)) / signals.body_unit_px
         speed = signals.relative_speed_bu_s(hand, shoulder)
         seen = relevant & ~signals.far_side_frames(side)
         usable = seen & np.isfinite(relative).all(axis=1) & np.isfinite(speed)

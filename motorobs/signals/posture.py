@@ -81,6 +81,42 @@ def chest_alignment(
     return np.einsum("ti,ti->t", chest, gravity)
 
 
+def facing_chest_alignment(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    mid_ear: np.ndarray,
+    frame_tilt_cos: np.ndarray,
+    reference_tilt_cos: np.ndarray,
+) -> np.ndarray:
+    """(T,) chest-to-gravity cosine of a lying infant filmed from its front or back, from
+    the picture alone (no depth).
+
+    Whether the chest faces the camera is the sign of the 2-D cross product of the shoulder
+    line and the trunk (MediaPipe's left/right labels give the chirality): towards the
+    camera is up (supine, negative), away is down (prone, positive). How far the trunk has
+    turned from lying flat is its plane's tilt in the frame against the segment's flattest
+    (:func:`motorobs.signals.view.plane_foreshortening`): ``frame / reference``, at most 1,
+    the cosine of the turn when the camera tilt and the turn share an axis (a log roll seen
+    from above: 1 flat, 0 on its side). MediaPipe's depth of infants is too rough for the
+    chest direction in oblique views, where it decides more than from straight above.
+
+    Parameters
+    ----------
+    left_shoulder, right_shoulder, mid_hip, mid_ear
+        (T, 2) or (T, 3) points (only x and y are used).
+    frame_tilt_cos, reference_tilt_cos
+        (T,) the frame's and its segment's flattest tilt cosine.
+    """
+    axis = trunk_axis(left_shoulder[:, :2], right_shoulder[:, :2], mid_hip[:, :2],
+                      mid_ear[:, :2])
+    across = left_shoulder[:, :2] - right_shoulder[:, :2]
+    towards = across[:, 0] * axis[:, 1] - across[:, 1] * axis[:, 0]  # chest's z (into image)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        flat = np.clip(np.asarray(frame_tilt_cos, float) / reference_tilt_cos, 0.0, 1.0)
+    return np.where(np.isfinite(towards) & (towards != 0), np.sign(towards) * flat, np.nan)
+
+
 def settle_gravity_sign(
     left_shoulder: np.ndarray,
     right_shoulder: np.ndarray,
@@ -164,6 +200,7 @@ def classify_posture(
     view: str | np.ndarray,
     rate_hz: float,
     gravity: np.ndarray | None = None,
+    facing_cos: np.ndarray | None = None,
 ) -> np.ndarray:
     """Posture per frame (see the module docstring for the rule).
 
@@ -191,13 +228,16 @@ def classify_posture(
     if gravity is None:
         gravity = np.where(side[:, None], SIDE_VIEW_GRAVITY, TOP_VIEW_GRAVITY)
     chest_cos = chest_alignment(left_shoulder, right_shoulder, mid_hip, mid_ear, gravity)
+    level = np.broadcast_to(np.asarray(gravity, float), (n, 3))[:, 1] >= SITTING_MIN_GRAVITY_DOWN
+    if facing_cos is not None:
+        from_picture = (views == "top") & ~level & np.isfinite(facing_cos)
+        chest_cos = np.where(from_picture, facing_cos, chest_cos)
     upright = upright_in_image(left_shoulder[:, :2], right_shoulder[:, :2], mid_hip[:, :2],
                                mid_ear[:, :2])
     known = np.isfinite(chest_cos) & np.isin(views, ("top", "side"))
     labels[known] = "side_lying"
     labels[known & (chest_cos < -LYING_MIN_COS)] = "supine"
     labels[known & (chest_cos > LYING_MIN_COS)] = "prone"
-    level = np.broadcast_to(np.asarray(gravity, float), (n, 3))[:, 1] >= SITTING_MIN_GRAVITY_DOWN
     labels[known & level & upright] = "sitting"
     return majority_smooth(labels.astype(str), rate_hz, POSTURE_SMOOTHING_S)
 

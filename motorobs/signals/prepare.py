@@ -21,9 +21,16 @@ from motorobs.signals.cleaning import (
     sample_spacing_s,
     time_derivative,
 )
-from motorobs.signals.posture import SIDE_VIEW_GRAVITY, classify_posture, settle_gravity_sign
+from motorobs.signals.posture import (
+    SIDE_VIEW_GRAVITY,
+    classify_posture,
+    facing_chest_alignment,
+    settle_gravity_sign,
+    upright_in_image,
+)
 from motorobs.signals.view import (
     FACING_TILT_COS,
+    FLAT_TILT_QUANTILE,
     NEAR_SIDE_LANDMARKS,
     ViewSegment,
     gravity_in_camera,
@@ -118,8 +125,6 @@ class BodySignals:
     attrs: dict[str, Any] = field(default_factory=dict)
     in_frame: np.ndarray | None = None
     view_segments: tuple[ViewSegment, ...] = ()
-    depth_velocity_px_s: np.ndarray | None = None
-    """(T, K) time derivative of ``depth_px`` (pixels/s), as ``velocity_px_s``."""
 
     @property
     def frame_views(self) -> np.ndarray:
@@ -253,53 +258,13 @@ class BodySignals:
         depth. Side views keep the picture's two dimensions."""
         return self.in_view("top") & (self.tilt_cos_per_frame < OBLIQUE_MIN_TILT_COS)
 
-    def relative_position_bu(self, name: str, reference: str) -> np.ndarray:
-        """(T, 3) position of ``name`` relative to ``reference`` in BU, as a camera facing
-        the trunk sees it: image x and y where the camera faces the trunk (third column
-        0); in oblique frames (:attr:`oblique_frames`) the 3-D offset (x, y, depth) with its
-        part along the chest's normal removed (which a camera facing the trunk cannot see
-        either), so that the same movement measures the same from both."""
-        i, j = self.index(name), self.index(reference)
-        relative = np.zeros((self.n_frames, 3))
-        relative[:, :2] = self.position_px[:, i] - self.position_px[:, j]
-        oblique = self.oblique_frames
-        relative[oblique, 2] = (self.depth_px[oblique, i] - self.depth_px[oblique, j])
-        relative = self._in_trunk_plane(relative, oblique)
-        relative[~np.isfinite(relative).all(axis=1)] = np.nan
-        return relative / self.body_unit_px
-
-    def _in_trunk_plane(self, vectors: np.ndarray, oblique: np.ndarray) -> np.ndarray:
-        """(T, 3) ``vectors`` (x, y, depth) with their part along the chest's normal
-        removed in oblique frames: what a camera facing the trunk would see of them, so
-        that a movement gives the same numbers from above and obliquely."""
-        if not oblique.any():
-            return vectors
-        left, right = self.point3d_px("left_shoulder"), self.point3d_px("right_shoulder")
-        hips = (self.point3d_px("left_hip") + self.point3d_px("right_hip")) / 2
-        normal = np.cross(left - right, (left + right) / 2 - hips)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            normal /= np.linalg.norm(normal, axis=1, keepdims=True)
-        along = np.einsum("ti,ti->t", vectors, normal)
-        usable = oblique & np.isfinite(along)
-        out = vectors.copy()
-        out[usable] -= along[usable, None] * normal[usable]
-        return out
-
     def relative_speed_bu_s(self, name: str, reference: str) -> np.ndarray:
-        """(T,) speed of ``name`` relative to ``reference`` in BU per second, as seen by a
-        camera facing the trunk (in oblique frames as :meth:`relative_position_bu`).
+        """(T,) speed of ``name`` relative to ``reference`` in BU per second.
 
         Translation of the whole body cancels out; the magnitude does not depend on the
         body frame's orientation.
         """
-        i, j = self.index(name), self.index(reference)
-        v = np.zeros((self.n_frames, 3))
-        v[:, :2] = self.velocity_px_s[:, i] - self.velocity_px_s[:, j]
-        oblique = self.oblique_frames
-        if self.depth_velocity_px_s is not None and oblique.any():
-            v[oblique, 2] = (self.depth_velocity_px_s[oblique, i]
-                             - self.depth_velocity_px_s[oblique, j])
-            v = self._in_trunk_plane(v, oblique)
+        v = self.velocity_px_s[:, self.index(name)] - self.velocity_px_s[:, self.index(reference)]
         return np.linalg.norm(v, axis=1) / self.body_unit_px
 
 
@@ -397,7 +362,6 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                                           config.derivative_polyorder)
     velocity = time_derivative(position_px.reshape(n_t, 2 * n_k), time_s, sg_window,
                                config.derivative_polyorder).reshape(n_t, n_k, 2)
-    depth_velocity = time_derivative(depth_px, time_s, sg_window, config.derivative_polyorder)
     observed = observed.reshape(n_t, 3, n_k).all(axis=1)
 
     def pt(name: str) -> np.ndarray:
@@ -420,9 +384,17 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     chest_points = (pt3("left_shoulder"), pt3("right_shoulder"),
                     (pt3("left_hip") + pt3("right_hip")) / 2,
                     (pt3("left_ear") + pt3("right_ear")) / 2)
-    for segment in segments:
+    upright = upright_in_image(*(p[:, :2] for p in chest_points))
+    for index, segment in enumerate(segments):
         rows = segment.frames()
-        if segment.view == "top" and config.camera != "level":
+        if segment.view != "top" or config.camera != "auto":
+            continue
+        if turned_upright(segment, upright[rows]):
+            gravity[rows] = SIDE_VIEW_GRAVITY
+            segments[index] = replace(segment, reason=f"{segment.reason}; the trunk stands up "
+                                      "in the picture, turned about the vertical: a camera "
+                                      "level with a sitting infant")
+        else:
             gravity[rows] = settle_gravity_sign(*(p[rows] for p in chest_points),
                                                 gravity[segment.first])
     view, view_reason, facing = summarise_views(segments, time_s)
@@ -430,7 +402,8 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                                pt("right_hip"), pt("nose"), frame_views)
     frame = _unforeshortened_scale(frame, segments, frame_views, pt("left_shoulder"),
                                    pt("right_shoulder"), mid_hip, pt("nose"))
-    posture = classify_posture(*chest_points, frame_views, rate_hz, gravity)
+    posture = classify_posture(*chest_points, frame_views, rate_hz, gravity,
+                               facing_cos=_facing_alignment(segments, chest_points, pt))
     lowpass_effective = effective_cutoff_hz(rate_hz, config.lowpass_hz) if rate_hz > 0 else None
     cleaning_steps = [
         {"step": "mask_low_confidence", "min_confidence": config.min_visibility},
@@ -479,8 +452,43 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         valid=valid,
         frame=frame, posture=posture, view=view, view_reason=view_reason, near_side=facing,
         frame_width=width, frame_height=height, provenance=provenance, attrs=dict(ds.attrs),
-        in_frame=in_frame, view_segments=tuple(segments), depth_velocity_px_s=depth_velocity,
+        in_frame=in_frame, view_segments=tuple(segments),
     )
+
+
+TURNED_UPRIGHT_SHARE = 0.5
+"""Share of a segment's frames whose trunk stands up in the picture for
+:func:`turned_upright`."""
+
+
+def turned_upright(segment: ViewSegment, upright: np.ndarray) -> bool:
+    """Whether a top-view segment shows a sitting infant filmed by a level camera from an
+    angle: the trunk stands up in the picture (:func:`motorobs.signals.posture.
+    upright_in_image`) in at least :data:`TURNED_UPRIGHT_SHARE` of the frames, and its
+    plane is visibly tilted (below :data:`motorobs.signals.view.FACING_TILT_COS`) about
+    the picture's vertical (foreshortened sideways). A lying infant filmed obliquely by an
+    upright phone is foreshortened up and down the picture instead. A sitting infant filmed
+    face-on is not foreshortened at all and cannot be told from one lying on its back
+    filmed from above (``--camera level`` says so)."""
+    axis = segment.tilt_axis
+    if axis is None or not np.isfinite(segment.tilt_cos) or segment.tilt_cos >= FACING_TILT_COS:
+        return False
+    return bool(abs(axis[0]) > abs(axis[1]) and np.mean(upright) >= TURNED_UPRIGHT_SHARE)
+
+
+def _facing_alignment(segments: list[ViewSegment], chest_points: tuple, pt) -> np.ndarray:
+    """:func:`motorobs.signals.posture.facing_chest_alignment` of every frame, each
+    segment's flattest tilt (:data:`motorobs.signals.view.FLAT_TILT_QUANTILE`) as its
+    reference."""
+    tilt = plane_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
+                                (pt("left_hip") + pt("right_hip")) / 2, pt("nose"))[1]
+    reference = np.full(len(tilt), np.nan)
+    for segment in segments:
+        part = tilt[segment.frames()]
+        part = part[np.isfinite(part)]
+        if part.size:
+            reference[segment.frames()] = np.quantile(part, FLAT_TILT_QUANTILE)
+    return facing_chest_alignment(*chest_points, tilt, reference)
 
 
 def _unforeshortened_scale(frame, segments: list[ViewSegment], frame_views: np.ndarray,
