@@ -30,12 +30,13 @@ from motorobs.signals.posture import (
 )
 from motorobs.signals.view import (
     FACING_TILT_COS,
-    FLAT_TILT_QUANTILE,
     NEAR_SIDE_LANDMARKS,
     ViewSegment,
+    flattest_tilt_cos,
     gravity_in_camera,
     near_side,
     plane_foreshortening,
+    tilt_per_frame,
     view_segments,
 )
 
@@ -211,12 +212,9 @@ class BodySignals:
     @property
     def tilt_cos_per_frame(self) -> np.ndarray:
         """(T,) cosine of the trunk plane's tilt to the image plane in each frame (its view
-        segment's median, :func:`motorobs.signals.view.plane_foreshortening`): 1 when the
-        camera faces the chest or back, lower in oblique views; NaN where unknown."""
-        tilt = np.full(self.n_frames, np.nan)
-        for segment in self.view_segments:
-            tilt[segment.frames()] = segment.tilt_cos
-        return tilt
+        segment's flattest frames, :func:`motorobs.signals.view.flattest_tilt_cos`): 1 when
+        the camera faces the chest or back, lower in oblique views; NaN where unknown."""
+        return tilt_per_frame(list(self.view_segments), self.n_frames)
 
     def lateral_offset_bu(self, name: str) -> np.ndarray:
         """(T,) signed distance of ``name`` from the body's sagittal plane, in BU
@@ -400,10 +398,13 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     view, view_reason, facing = summarise_views(segments, time_s)
     frame = compute_body_frame(pt("left_shoulder"), pt("right_shoulder"), pt("left_hip"),
                                pt("right_hip"), pt("nose"), frame_views)
-    frame = _unforeshortened_scale(frame, segments, frame_views, pt("left_shoulder"),
-                                   pt("right_shoulder"), mid_hip, pt("nose"))
+    shoulder_ratio, tilt, _ = plane_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
+                                                   mid_hip, pt("nose"))
+    frame = _unforeshortened_scale(
+        frame, segments, frame_views,
+        np.linalg.norm(pt("left_shoulder") - pt("right_shoulder"), axis=1), shoulder_ratio)
     posture = classify_posture(*chest_points, frame_views, rate_hz, gravity,
-                               facing_cos=_facing_alignment(segments, chest_points, pt))
+                               facing_cos=_facing_alignment(segments, chest_points, tilt))
     lowpass_effective = effective_cutoff_hz(rate_hz, config.lowpass_hz) if rate_hz > 0 else None
     cleaning_steps = [
         {"step": "mask_low_confidence", "min_confidence": config.min_visibility},
@@ -476,38 +477,30 @@ def turned_upright(segment: ViewSegment, upright: np.ndarray) -> bool:
     return bool(abs(axis[0]) > abs(axis[1]) and np.mean(upright) >= TURNED_UPRIGHT_SHARE)
 
 
-def _facing_alignment(segments: list[ViewSegment], chest_points: tuple, pt) -> np.ndarray:
-    """:func:`motorobs.signals.posture.facing_chest_alignment` of every frame, each
-    segment's flattest tilt (:data:`motorobs.signals.view.FLAT_TILT_QUANTILE`) as its
-    reference."""
-    tilt = plane_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
-                                (pt("left_hip") + pt("right_hip")) / 2, pt("nose"))[1]
+def _facing_alignment(segments: list[ViewSegment], chest_points: tuple,
+                      tilt: np.ndarray) -> np.ndarray:
+    """:func:`motorobs.signals.posture.facing_chest_alignment` of every frame (``tilt``:
+    (T,) each frame's tilt cosine), each segment's flattest tilt as its reference."""
     reference = np.full(len(tilt), np.nan)
     for segment in segments:
-        part = tilt[segment.frames()]
-        part = part[np.isfinite(part)]
-        if part.size:
-            reference[segment.frames()] = np.quantile(part, FLAT_TILT_QUANTILE)
+        reference[segment.frames()] = flattest_tilt_cos(tilt[segment.frames()],
+                                                        as_facing=False)
     return facing_chest_alignment(*chest_points, tilt, reference)
 
 
 def _unforeshortened_scale(frame, segments: list[ViewSegment], frame_views: np.ndarray,
-                           left_shoulder: np.ndarray, right_shoulder: np.ndarray,
-                           mid_hip: np.ndarray, nose: np.ndarray):
+                           shoulder_width_px: np.ndarray, shoulder_ratio: np.ndarray):
     """The body frame with its body unit measured unforeshortened when most frames that
     face the trunk are oblique: there the 2-D shoulder width is shortened by the tilt, so the
     unit is ``SHOULDER_PER_TRUNK`` x the body's unforeshortened size in the picture
-    (:func:`motorobs.signals.view.plane_foreshortening`), as in side views."""
-    tilt = np.full(len(frame_views), np.nan)
-    for segment in segments:
-        tilt[segment.frames()] = segment.tilt_cos
+    (:func:`motorobs.signals.view.plane_foreshortening`: ``shoulder_ratio`` per frame), as
+    in side views."""
     facing = frame_views == "top"
-    oblique = facing & (tilt < OBLIQUE_MIN_TILT_COS)
+    oblique = facing & (tilt_per_frame(segments, len(frame_views)) < OBLIQUE_MIN_TILT_COS)
     if not facing.any() or oblique.sum() * 2 <= facing.sum():
         return frame
-    ratio = plane_foreshortening(left_shoulder, right_shoulder, mid_hip, nose)[0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        size = np.linalg.norm(left_shoulder - right_shoulder, axis=1) / ratio
+        size = shoulder_width_px / shoulder_ratio
     size = size[oblique & np.isfinite(size) & (size > 0)]
     if not size.size:
         return frame

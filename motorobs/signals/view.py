@@ -139,21 +139,23 @@ sample clips against the 0.7 assumed), which alone makes a flat trunk read 0.8-1
 segments count as facing the camera (1)."""
 
 
-def flattest_tilt_cos(tilt_cos: np.ndarray) -> float:
-    """The tilt cosine of a segment's flattest frames (:data:`FLAT_TILT_QUANTILE`), 1 when
-    at least :data:`FACING_TILT_COS`; NaN when no frame measured it."""
+def flattest_tilt_cos(tilt_cos: np.ndarray, *, as_facing: bool = True) -> float:
+    """The tilt cosine of a segment's flattest frames (:data:`FLAT_TILT_QUANTILE`); with
+    ``as_facing``, 1 when at least :data:`FACING_TILT_COS`. NaN when no frame measured it."""
     finite = np.asarray(tilt_cos, float)
     finite = finite[np.isfinite(finite)]
     if not finite.size:
         return float("nan")
     flattest = float(np.quantile(finite, FLAT_TILT_QUANTILE))
-    return 1.0 if flattest >= FACING_TILT_COS else flattest
+    return 1.0 if as_facing and flattest >= FACING_TILT_COS else flattest
 
 
-def _median(values: np.ndarray) -> float:
-    finite = np.asarray(values, float)
-    finite = finite[np.isfinite(finite)]
-    return float(np.median(finite)) if finite.size else float("nan")
+def tilt_per_frame(segments: list[ViewSegment], n_frames: int) -> np.ndarray:
+    """(T,) each frame's segment :attr:`ViewSegment.tilt_cos` (NaN outside segments)."""
+    tilt = np.full(n_frames, np.nan)
+    for segment in segments:
+        tilt[segment.frames()] = segment.tilt_cos
+    return tilt
 
 
 NEAR_SIDE_LANDMARKS = ("ear", "shoulder", "hip")
@@ -216,8 +218,8 @@ class ViewSegment:
     """Cosine of the trunk plane's tilt to the image plane in the segment's flattest frames
     (:func:`flattest_tilt_cos`; NaN if not measurable): the camera's elevation for a lying
     infant."""
-    tilt_axis: np.ndarray | None = None
-    """(2,) image direction along which the trunk is foreshortened (:func:`mean_axis`): where
+    tilt_axis: tuple[float, float] | None = None
+    """``(x, y)`` image direction along which the trunk is foreshortened (:func:`mean_axis`): where
     gravity shows in the picture of a lying infant, up to its sign."""
 
     def frames(self) -> slice:
@@ -382,7 +384,7 @@ def view_segments(
             view, reason = view_from_foreshortening(ratio_seg, measured)
             segments.append(ViewSegment(view, first, last, ratio_seg, reason,
                                         tilt_cos=flattest_tilt_cos(tilt[part]),
-                                        tilt_axis=mean_axis(tilt_direction[part])))
+                                        tilt_axis=tuple(mean_axis(tilt_direction[part]))))
         decided = np.concatenate([np.full(s.last - s.first + 1, s.view) for s in segments])
         if len(_runs(decided)) == len(segments):
             return segments
