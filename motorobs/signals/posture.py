@@ -17,7 +17,9 @@ Posture
     prone when ``c > 0.5``, side-lying in between, and sitting when the trunk stands up in
     the image (:func:`upright_in_image`), where gravity is known to point down it (side
     views, and every view when the user says the camera was level:
-    ``SignalConfig.camera``). Labels are then smoothed with a 1-s majority vote. The rule
+    ``SignalConfig.camera``). From above, an infant sitting shows its trunk end-on with
+    its thighs across the view (:func:`sitting_seen_from_above`), which also reads as
+    sitting. Labels are then smoothed with a 1-s majority vote. The rule
     relies on MediaPipe's left/right labels (its chirality); it was checked on the
     MediaPipe output of all eight sample clips (top and side, supine and prone): every
     frame of every clip classified as the clip's posture. Gravity and the sitting rule
@@ -52,6 +54,14 @@ upright trunk and a supine one look alike."""
 GRAVITY_SIGN_MARGIN = 0.1
 """The in-picture direction of gravity is reversed only when the chest fits the reversed
 direction better by this much (median absolute cosine; :func:`settle_gravity_sign`)."""
+SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER = 0.6
+"""Seen from above, a sitting infant's trunk points at the camera: at most this many shoulder
+widths long in the picture (unforeshortened about 1.4: it is then more than 65 degrees out of
+the picture's plane)."""
+SITTING_ABOVE_MIN_THIGH_PER_TRUNK = 2.0
+"""... while its thighs lie on the floor across the view: at least this many times the
+trunk's length in the picture (unforeshortened about 0.7; a body lying along the line of
+sight foreshortens trunk and thighs alike)."""
 POSTURE_SMOOTHING_S = 1.0
 """Window of the majority vote that removes single-frame posture flicker (s)."""
 
@@ -186,6 +196,47 @@ def upright_in_image(
         return (up_cos > SITTING_MIN_COS) & (length >= SITTING_MIN_TRUNK_PER_SHOULDER * width)
 
 
+def trunk_and_thighs(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    left_hip: np.ndarray,
+    right_hip: np.ndarray,
+    left_knee: np.ndarray,
+    right_knee: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame, from (T, 2) pixel points: the trunk's length in shoulder widths, the mean
+    thigh's length in trunk lengths, and the cosine between the mean thigh (hip to knee)
+    and image-up. NaN where a point is missing."""
+    mid_hip = (left_hip + right_hip) / 2
+    trunk = np.linalg.norm((left_shoulder + right_shoulder) / 2 - mid_hip, axis=1)
+    thigh_vector = (left_knee + right_knee) / 2 - mid_hip
+    thigh = (np.linalg.norm(left_knee - left_hip, axis=1)
+             + np.linalg.norm(right_knee - right_hip, axis=1)) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (trunk / np.linalg.norm(left_shoulder - right_shoulder, axis=1), thigh / trunk,
+                -thigh_vector[:, 1] / np.linalg.norm(thigh_vector, axis=1))
+
+
+def sitting_seen_from_above(
+    trunk_per_shoulder: np.ndarray, thigh_per_trunk: np.ndarray, thigh_up_cos: np.ndarray
+) -> bool:
+    """Whether frames filmed from above (one view segment; :func:`trunk_and_thighs`) show a
+    sitting infant: its trunk points at the camera (median length at most
+    :data:`SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER` shoulder widths) while its thighs lie across
+    the view (median at least :data:`SITTING_ABOVE_MIN_THIGH_PER_TRUNK` trunk lengths), so the
+    body is bent about 90 degrees at the hips with the trunk along the line of sight. The
+    thighs must not point up the picture (cosine below :data:`SITTING_MIN_COS`): that is
+    also how a low camera at the head or feet sees an infant lying with its legs raised,
+    and then the reading stays lying."""
+    measured = (np.isfinite(trunk_per_shoulder) & np.isfinite(thigh_per_trunk)
+                & np.isfinite(thigh_up_cos))
+    if not measured.any():
+        return False
+    return bool(np.median(trunk_per_shoulder[measured]) <= SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER
+                and np.median(thigh_per_trunk[measured]) >= SITTING_ABOVE_MIN_THIGH_PER_TRUNK
+                and np.median(thigh_up_cos[measured]) < SITTING_MIN_COS)
+
+
 TOP_VIEW_GRAVITY = np.array([0.0, 0.0, 1.0])
 """Gravity seen from straight above: into the image."""
 SIDE_VIEW_GRAVITY = np.array([0.0, 1.0, 0.0])
@@ -201,6 +252,7 @@ def classify_posture(
     rate_hz: float,
     gravity: np.ndarray | None = None,
     facing_cos: np.ndarray | None = None,
+    upright_from_above: np.ndarray | None = None,
 ) -> np.ndarray:
     """Posture per frame (see the module docstring for the rule).
 
@@ -216,6 +268,12 @@ def classify_posture(
         (3,) or (T, 3) unit gravity in the camera frame
         (:func:`motorobs.signals.view.gravity_in_camera`); ``None``: straight into the
         image in top-view frames, image-down in side-view frames.
+    facing_cos
+        (T,) the chest's alignment read from the picture alone in top-view frames that are
+        not level (:func:`facing_chest_alignment`), used there instead of the depth's.
+    upright_from_above
+        (T,) bool: top-view frames whose trunk points at the camera above a sitting infant
+        (:func:`sitting_seen_from_above`); they read as sitting.
 
     Returns
     -------
@@ -239,6 +297,8 @@ def classify_posture(
     labels[known & (chest_cos < -LYING_MIN_COS)] = "supine"
     labels[known & (chest_cos > LYING_MIN_COS)] = "prone"
     labels[known & level & upright] = "sitting"
+    if upright_from_above is not None:
+        labels[(views == "top") & upright_from_above] = "sitting"
     return majority_smooth(labels.astype(str), rate_hz, POSTURE_SMOOTHING_S)
 
 

@@ -23,9 +23,12 @@ from motorobs.signals.cleaning import (
 )
 from motorobs.signals.posture import (
     SIDE_VIEW_GRAVITY,
+    SITTING_MIN_TRUNK_PER_SHOULDER,
     classify_posture,
     facing_chest_alignment,
     settle_gravity_sign,
+    sitting_seen_from_above,
+    trunk_and_thighs,
     upright_in_image,
 )
 from motorobs.signals.view import (
@@ -383,6 +386,9 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                     (pt3("left_hip") + pt3("right_hip")) / 2,
                     (pt3("left_ear") + pt3("right_ear")) / 2)
     upright = upright_in_image(*(p[:, :2] for p in chest_points))
+    trunk_per_shoulder, thigh_per_trunk, thigh_up_cos = trunk_and_thighs(
+        *(pt(f"{s}_{p}") for p in ("shoulder", "hip", "knee") for s in SIDES))
+    upright_from_above = np.zeros(n_t, bool)
     for index, segment in enumerate(segments):
         rows = segment.frames()
         if segment.view != "top" or config.camera != "auto":
@@ -392,6 +398,13 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
             segments[index] = replace(segment, reason=f"{segment.reason}; the trunk stands up "
                                       "in the picture, turned about the vertical: a camera "
                                       "level with a sitting infant")
+        elif sitting_seen_from_above(trunk_per_shoulder[rows], thigh_per_trunk[rows],
+                                     thigh_up_cos[rows]):
+            upright_from_above[rows] = (trunk_per_shoulder[rows]
+                                        <= SITTING_MIN_TRUNK_PER_SHOULDER)
+            segments[index] = replace(segment, reason=f"{segment.reason}; the trunk points at "
+                                      "the camera with the thighs across the view: an infant "
+                                      "sitting, seen from above")
         else:
             gravity[rows] = settle_gravity_sign(*(p[rows] for p in chest_points),
                                                 gravity[segment.first])
@@ -404,7 +417,8 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         frame, segments, frame_views,
         np.linalg.norm(pt("left_shoulder") - pt("right_shoulder"), axis=1), shoulder_ratio)
     posture = classify_posture(*chest_points, frame_views, rate_hz, gravity,
-                               facing_cos=_facing_alignment(segments, chest_points, tilt))
+                               facing_cos=_facing_alignment(segments, chest_points, tilt),
+                               upright_from_above=upright_from_above)
     lowpass_effective = effective_cutoff_hz(rate_hz, config.lowpass_hz) if rate_hz > 0 else None
     cleaning_steps = [
         {"step": "mask_low_confidence", "min_confidence": config.min_visibility},

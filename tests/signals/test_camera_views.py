@@ -98,11 +98,8 @@ def test_from_the_side_low_down_the_midline_is_declined_not_guessed(elevation, s
     assert metric(out, "midline_crossings", "right").status == "not_applicable"
 
 
-@pytest.mark.parametrize("elevation", [60, 75, 85])
-@pytest.mark.parametrize("turn", [-60, 60])
-def test_sitting_filmed_level_from_an_angle_is_sitting(elevation, turn):
-    """A level camera 60 degrees round from the front: the trunk stands up in the picture and
-    is foreshortened sideways, which a lying infant filmed by an upright phone is not."""
+def _sitting_clip() -> tuple[dict, float]:
+    """The sitting validation clip's truth and the world azimuth of the infant's front."""
     clip = SAMPLES.parent / "validation_clips" / "s01_sitting__front"
     if not clip.with_suffix(".gt.json").is_file():
         pytest.skip(f"{clip}.gt.json missing")
@@ -111,43 +108,41 @@ def test_sitting_filmed_level_from_an_angle_is_sitting(elevation, turn):
     world = np.asarray(gt["keypoints_3d_world"][0], float)[:, :3]
     at = {n: world[i] for i, n in enumerate(names)}
     forward = np.cross(at["left_shoulder"] - at["right_shoulder"], [0.0, 0.0, 1.0])
-    front = float(np.degrees(np.arctan2(forward[1], forward[0])))
+    return gt, float(np.degrees(np.arctan2(forward[1], forward[0])))
+
+
+@pytest.mark.parametrize("elevation", [60, 75, 85])
+@pytest.mark.parametrize("turn", [-60, 60])
+def test_sitting_filmed_level_from_an_angle_is_sitting(elevation, turn):
+    """A level camera 60 degrees round from the front: the trunk stands up in the picture and
+    is foreshortened sideways, which a lying infant filmed by an upright phone is not."""
+    gt, front = _sitting_clip()
     signals, _ = analyse(gt, Camera(elevation, front + turn))
     assert np.mean(signals.posture == "sitting") >= 0.9
 
 
-@pytest.mark.parametrize("elevation", [55, 70, 85])
-@pytest.mark.parametrize("side", ["left", "right"])
-def test_a_head_lift_in_tummy_time_is_found_from_either_side(elevation, side):
-    gt, _ = _clip("c_prone_head_lift__side")
-    signals, out = analyse(gt, Camera(elevation, body_azimuths_deg(gt)[side]))
-    assert signals.view == "side"
-    assert np.mean(signals.posture == "prone") >= 0.9
-    assert metric(out, "head_lift_bouts").value == 1  # the truth: one lift
+def _true_thigh_up_cos(gt: dict, camera: Camera) -> float:
+    """Median cosine between the true thighs (hip to knee, in the picture) and image-up."""
+    seen = seen_from(gt, camera, float(gt.get("fps", 15))).landmarks
+    position = seen["position"].sel(individual="infant")
+
+    def mid(a: str, b: str) -> np.ndarray:
+        return (position.sel(keypoint=a).values + position.sel(keypoint=b).values) / 2
+
+    thigh = mid("left_knee", "right_knee") - mid("left_hip", "right_hip")
+    return float(np.nanmedian(-thigh[:, 1] / np.linalg.norm(thigh, axis=1)))
 
 
-@pytest.mark.parametrize("camera", [Camera(0, 0), Camera(45, 200, 30), Camera(70, 90)])
-def test_a_tummy_time_clip_seen_without_its_side_gives_no_head_lift_number(camera):
-    gt, _ = _clip("c_prone_head_lift__side")
-    signals, out = analyse(gt, camera)
-    assert np.mean(signals.posture == "prone") >= 0.9
-    if signals.view != "side":
-        assert metric(out, "head_lift_bouts").status == "not_applicable"
-
-
-@pytest.mark.parametrize("elevation", [0, 30, 50])
-@pytest.mark.parametrize("azimuth", [0, 90, 200, 300])
-def test_the_negative_control_gives_the_same_answer_from_any_camera(elevation, azimuth):
-    """No crossing and no head lift from anywhere. On the true trajectory one slow
-    right-hand movement of this clip sits at the reach detector's threshold (counted from
-    above; see docs/validation.md): from other cameras the body unit, read from the
-    infant's proportions, may differ by some percent and tip it either way, but never more
-    than that one movement."""
-    gt, _ = _clip("d_negative_control__top")
-    _, above = analyse(gt, Camera(0, 0))
-    _, out = analyse(gt, Camera(elevation, azimuth))
-    assert [e for e in out.events if e.type in ("midline_crossing", "head_lift")] == []
-    for side in ("left", "right"):
-        assert abs(metric(out, "reach_count", side).value
-                   - metric(above, "reach_count", side).value) <= 1
-
+@pytest.mark.parametrize("elevation", [0, 10, 20])
+@pytest.mark.parametrize("roll", [0, 60, 120, 180, 240, 300])
+def test_sitting_filmed_from_above_is_sitting_unless_the_thighs_point_up(elevation, roll):
+    """From above, the trunk points at the camera and the thighs lie across the view, in
+    whatever direction the phone is turned. Where the thighs point up the picture, a low
+    camera at the feet of an infant lying with raised legs would look the same, and the
+    reading stays lying: a known limit (docs/validation.md), not checked here."""
+    gt, front = _sitting_clip()
+    camera = Camera(elevation, front, roll_deg=roll)
+    if _true_thigh_up_cos(gt, camera) > 0.6:
+        pytest.skip("the thighs point up the picture: sitting is not told from above")
+    signals, _ = analyse(gt, camera)
+    assert np.mean(signals.posture == "sitting") >= 0.9
