@@ -13,9 +13,20 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import sys
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Literal, Union
+
+from motorobs.errors import MotorobsError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 CAMERA_POSITIONS: dict[str, str] = {
     "auto": "read from the landmarks",
@@ -45,7 +56,7 @@ class PoseConfig:
     hand_match_max_dist: float = 0.6
     """A detected hand is the infant's only if its wrist lies within this many of the
     infant's shoulder widths of the infant's pose wrist."""
-    hand_finder: str = "pose"
+    hand_finder: Literal["pose", "frame"] = "pose"
     """Where the hand landmark network looks for the infant's hands
     (:data:`motorobs.pose.estimator.HAND_FINDERS`). ``"pose"`` (default): in the regions the
     infant's pose gives, and after that where each hand was in the previous frame
@@ -63,7 +74,7 @@ class PoseConfig:
     """For each side without a hand from the full-frame hand model, look again in a
     close-up around the infant's elbow (see ``motorobs.pose.infant``): infant hands are
     small and often missed, most of all on the chest, where the pose wrist is lost too."""
-    estimator: str = "infant"
+    estimator: Literal["infant", "mediapipe"] = "infant"
     """Which landmark estimator runs (see docs/accuracy.md): ``"infant"`` tries the frame in
     four quarter turns and keeps the turn whose pose the model is most sure of (infants lie at
     any angle; the model expects people upright), landmarks mapped back to the upright frame;
@@ -84,8 +95,8 @@ class PoseConfig:
     hand_search_retry_s: float = 0.2
     """Close-up search back-off (s): a side whose hand has been unseen for longer than
     ``hand_search_patience_s`` is searched again every this many seconds until the hand is
-    found. 0.2 s is the shortest hand event a metric counts (``reach_min_duration_s``,
-    ``midline_min_duration_s``), so every such event still gets a search."""
+    found. 0.2 s is the shortest hand event a metric counts (``metrics.reaching.min_duration_s``,
+    ``metrics.midline_crossings.min_duration_s``), so every such event still gets a search."""
     wrist_min_visibility: float = 0.5
     """A pose wrist with at least this MediaPipe visibility is in view: the hand metrics then
     follow it rather than the hand model's wrist (the same value as
@@ -95,7 +106,7 @@ class PoseConfig:
     fingers (hand aperture); with a value above the analysed frame interval it then runs
     just often enough that no two hand-model frames are more than this apart (s), the
     cleaning filling the frames in between. ``0`` (default): every analysed frame. 0.15 s
-    (half the shortest grasp, ``MetricsConfig.grasp_min_duration_s``) was measured to save
+    (half the shortest grasp, ``metrics.hand_opening.grasp_min_duration_s``) was measured to save
     a quarter of the hand-model calls but to delay grasps by a frame, raise the aperture error
     and drop two sample clips' aperture coverage below the minimum (docs/performance.md)."""
     overlap_models: bool = True
@@ -128,7 +139,7 @@ class SignalConfig:
     5 at 30 fps)."""
     derivative_polyorder: int = 2
     """Velocities: Savitzky-Golay polynomial degree."""
-    camera: str = "auto"
+    camera: Literal["auto", "above", "level"] = "auto"
     """Where the camera was (:data:`CAMERA_POSITIONS`): ``"auto"``
     reads it from the landmarks, per clip segment; ``"above"``: held above a lying infant
     (shoulders seen overlapping then mean the infant lies on its side); ``"level"``: at the
@@ -137,115 +148,215 @@ class SignalConfig:
 
 
 @dataclass(frozen=True)
+class MidlineCrossingsSettings:
+    """``midline_crossings`` (also the rule behind a reach's ``crossed_midline``)."""
+
+    margin_bu: float = 0.10
+    """The hand must go beyond this lateral margin (body units) on the other side of the
+    midline."""
+    min_duration_s: float = 0.2
+    """Minimum time (s) spent beyond the margin on the other side (and back on the own side
+    before the next crossing)."""
+
+
+@dataclass(frozen=True)
+class HandsTogetherSettings:
+    """``hands_together``."""
+
+    max_midline_offset_bu: float = 0.35
+    """Each hand within this lateral distance (body units) of the midline."""
+    max_distance_bu: float = 0.5
+    """The two hands within this distance (body units) of each other."""
+    min_bout_s: float = 0.5
+    """Shortest bout (s) counted in ``hands_together_bouts``."""
+    merge_gap_s: float = 0.2
+    """Bouts separated by at most this (s) are one bout."""
+
+
+@dataclass(frozen=True)
+class HandToMouthSettings:
+    """``hand_to_mouth``."""
+
+    max_distance_bu: float = 0.3
+    """The nearest hand landmark within this distance (body units) of the mouth (midpoint
+    of the mouth corners)."""
+    min_duration_s: float = 0.5
+    """Shortest bout (s)."""
+    merge_gap_s: float = 0.2
+    """Bouts separated by at most this (s) are one bout."""
+
+
+@dataclass(frozen=True)
+class ReachingSettings:
+    """``reaching``: reach detection and the kinematics of each reach."""
+
+    min_speed_bu_per_s: float = 0.4
+    """Hand speed (body units per second) above which a movement bout starts."""
+    rest_floor_bu_per_s: float = 0.2
+    """Onset/offset: from where the speed crossed ``min_speed_bu_per_s``, the reach is
+    widened over frames still faster than this (BU/s) or still slowing down. 0.2 BU/s is
+    just above the median speed (0.15 BU/s) of a still hand's tracked wrist, measured
+    against ground truth on the synthetic sample clips."""
+    min_displacement_bu: float = 0.4
+    """Minimum net displacement of the hand relative to its shoulder (body units)."""
+    min_duration_s: float = 0.2
+    """Shortest movement bout (s) that can be a reach."""
+    max_duration_s: float = 4.0
+    """Longest movement bout (s); also the longest hold (s) before a return."""
+    merge_gap_s: float = 0.15
+    """Speed bouts separated by pauses up to this long (s) are one movement."""
+    unit_min_rise_bu_per_s: float = 0.5
+    """Movement units: a speed peak must rise and fall at least this much (BU/s) around it
+    (literature: 10 mm/s with motion capture)."""
+    unit_min_fraction: float = 0.2
+    """Movement units: a speed peak must exceed this fraction of the reach's peak speed
+    (dimensionless)."""
+    sparc_amplitude_threshold: float = 0.05
+    """SPARC: adaptive cut-off at the last frequency whose normalised spectrum magnitude
+    reaches this value (dimensionless; Balasubramanian et al. 2015)."""
+    sparc_max_cutoff_hz: float = 10.0
+    """SPARC: highest cut-off frequency (Hz); lowered to the Nyquist frequency."""
+
+
+@dataclass(frozen=True)
+class HeadLiftSettings:
+    """``head_lift``."""
+
+    threshold_deg: float = 20.0
+    """Elevation above rest (degrees) that starts a lift episode."""
+    min_duration_s: float = 0.5
+    """Minimum duration (s) of an episode."""
+    rest_max_deg: float = 0.0
+    """The resting level is the 10th percentile of the angle in prone, but at most this
+    (degrees), so that a clip where the head is up throughout still shows lifts."""
+    prone_min_share: float = 0.0
+    """Share of frames that must be prone for the metric to apply (besides > 0)."""
+
+
+@dataclass(frozen=True)
+class ForearmSupportSettings:
+    """``forearm_support``."""
+
+    in_line_bu: float = 0.15
+    """Elbow within this distance (body units) of the shoulder along the trunk axis counts
+    as under the shoulder (in line)."""
+    prone_min_share: float = 0.0
+    """Share of frames that must be prone for the metric to apply (besides > 0)."""
+
+
+@dataclass(frozen=True)
+class HeadTurningSettings:
+    """``head_turning``."""
+
+    threshold: float = 0.3
+    """Yaw proxy (nose offset from the ear midpoint, in half inter-ear distances) beyond
+    which the head counts as turned (about 17 degrees)."""
+    min_turned_s: float = 1.0
+    """The asymmetry index needs at least this much turned time (s)."""
+
+
+@dataclass(frozen=True)
+class LimbMovementSettings:
+    """``limb_movement``."""
+
+    motion_speed_bu_per_s: float = 0.5
+    """A limb is "in motion" while its speed relative to the trunk exceeds this (BU/s)."""
+
+
+@dataclass(frozen=True)
+class LimbSymmetrySettings:
+    """``limb_symmetry``."""
+
+    max_lag_s: float = 1.0
+    """Largest lag (s) of the left-right cross-correlation of limb speeds."""
+
+
+@dataclass(frozen=True)
+class HandOpeningSettings:
+    """``hand_opening`` (fine motor: aperture and grasps)."""
+
+    min_palm_px: float = 15.0
+    """A hand counts for the aperture and grasps only in frames where its palm (wrist to
+    middle knuckle, hand model) is at least this many pixels long. A finger is about a
+    fifth of a palm length wide: below 15 px it is under 3 px wide in the picture, and the
+    hand model's finger positions there are guesses (a hand that small read as closing and
+    opening at random in a clip where it did neither; docs/metrics.md)."""
+    open_aperture: float = 1.4
+    """Hand aperture (mean fingertip-to-wrist distance, in palm lengths) at or above which
+    the hand is open."""
+    closed_aperture: float = 1.1
+    """Hand aperture (palm lengths) at or below which the hand is closed."""
+    grasp_min_duration_s: float = 0.3
+    """Shortest closing (s) from closed to reopening that counts as a grasp."""
+
+
+@dataclass(frozen=True)
+class PostureChangeSettings:
+    """``rolls`` and ``sitting_balance``: a change of posture that counts."""
+
+    min_hold_s: float = 1.0
+    """Each posture must be held at least this long (s)."""
+    max_transition_s: float = 3.0
+    """Longest time (s) between the end of the old posture and the start of the new one
+    (side-lying or unrecognised frames in between)."""
+
+
+@dataclass(frozen=True)
+class RecordingQualitySettings:
+    """``recording_quality`` (see :mod:`motorobs.metrics.quality`)."""
+
+    min_in_view_share: float = 0.6
+    """The key landmarks must be seen, inside the frame, in at least this share of the
+    clip."""
+    min_body_scale: float = 0.06
+    """The infant's shoulder width must be at least this share of the frame's shorter
+    side."""
+    camera_speed_bu_per_s: float = 0.5
+    """Rigid motion of head and trunk (body units per second) above which a frame may show
+    camera movement."""
+    camera_rigid_ratio: float = 0.3
+    """...if the non-rigid part of that motion is below this fraction of it (the body
+    moves as one piece)."""
+    max_camera_share: float = 0.2
+    """At most this share of the clip may show camera movement."""
+    max_crowded_share: float = 0.25
+    """At most this share of the clip may show another person."""
+
+
+@dataclass(frozen=True)
 class MetricsConfig:
-    """Thresholds of the motor metrics (see docs/metrics.md)."""
+    """Thresholds of the motor metrics (see docs/metrics.md): the coverage gate every metric
+    shares, then one section per metric function that has settings of its own, named as
+    the metric (``config.metrics.reaching.min_speed_bu_per_s``; ``[metrics.reaching]`` in a
+    TOML file). Metrics without a section (``posture_time``, ``head_stability``,
+    ``sitting_sway``) use only the gate."""
 
     min_coverage: float = 0.5
     """A metric seeing less than this share of its relevant time reports
     ``insufficient_data`` instead of a value."""
     min_valid_s: float = 2.0
     """...and it needs at least this many seconds of usable data."""
-    midline_margin: float = 0.10
-    """Midline crossing: the hand must go beyond this lateral margin (body units) on the
-    other side of the midline."""
-    midline_min_duration_s: float = 0.2
-    """Midline crossing: minimum time spent beyond the margin on the other side."""
-    hands_together_midline: float = 0.35
-    """Hands together: each hand within this lateral distance (body units) of the midline."""
-    hands_together_distance: float = 0.5
-    """Hands together: the two hands within this distance (body units) of each other."""
-    reach_min_speed: float = 0.4
-    """Reach: hand speed (body units per second) above which a movement bout starts."""
-    reach_rest_floor: float = 0.2
-    """Reach onset/offset: from where the speed crossed ``reach_min_speed``, the reach is
-    widened over frames still faster than this (BU/s) or still slowing down. 0.2 BU/s is
-    just above the median speed (0.15 BU/s) of a still hand's tracked wrist, measured
-    against ground truth on the synthetic sample clips."""
-    reach_min_displacement: float = 0.4
-    """Reach: minimum net displacement of the hand relative to its shoulder (body units)."""
-    reach_min_duration_s: float = 0.2
-    """Reach: shortest movement bout (s) that can be a reach."""
-    reach_max_duration_s: float = 4.0
-    """Reach: longest movement bout (s); also the longest hold (s) before a return."""
-    reach_merge_gap_s: float = 0.15
-    """Reach: speed bouts separated by pauses up to this long (s) are one movement."""
-    head_lift_threshold_deg: float = 20.0
-    """Head lift: elevation above rest (degrees) that starts a lift episode."""
-    head_lift_min_duration_s: float = 0.5
-    """Head lift: minimum duration of an episode."""
-    head_lift_rest_max_deg: float = 0.0
-    """Head lift: the resting level is the 10th percentile of the angle in prone, but at
-    most this (degrees), so that a clip where the head is up throughout still shows lifts."""
-    prone_min_share: float = 0.0
-    """Share of frames that must be prone for head-lift metrics to apply (besides > 0)."""
-    reach_unit_min_rise: float = 0.5
-    """Reach movement units: a speed peak must rise and fall at least this much (BU/s)
-    around it (literature: 10 mm/s with motion capture)."""
-    reach_unit_min_fraction: float = 0.2
-    """Reach movement units: a speed peak must exceed this fraction of the reach's peak
-    speed (dimensionless)."""
-    sparc_amplitude_threshold: float = 0.05
-    """SPARC: adaptive cut-off at the last frequency whose normalised spectrum magnitude
-    reaches this value (dimensionless; Balasubramanian et al. 2015)."""
-    sparc_max_cutoff_hz: float = 10.0
-    """SPARC: highest cut-off frequency (Hz); lowered to the Nyquist frequency."""
-    limb_motion_speed: float = 0.5
-    """Whole body: a limb is "in motion" while its speed relative to the trunk exceeds this
-    (BU/s)."""
-    limb_xcorr_max_lag_s: float = 1.0
-    """Whole body: largest lag (s) of the left-right cross-correlation of limb speeds."""
-    min_palm_px: float = 15.0
-    """Fine motor: a hand counts for the aperture and grasps only in frames where its palm
-    (wrist to middle knuckle, hand model) is at least this many pixels long. A finger is
-    about a fifth of a palm length wide: below 15 px it is under 3 px wide in the picture,
-    and the hand model's finger positions there are guesses (a hand that small read as
-    closing and opening at random in a clip where it did neither; docs/metrics.md)."""
-    hand_open_aperture: float = 1.4
-    """Fine motor: hand aperture (mean fingertip-to-wrist distance, in palm lengths) at or
-    above which the hand is open."""
-    hand_closed_aperture: float = 1.1
-    """Fine motor: hand aperture (palm lengths) at or below which the hand is closed."""
-    grasp_min_duration_s: float = 0.3
-    """Fine motor: shortest closing (s) from closed to reopening that counts as a grasp."""
+    recording_quality: RecordingQualitySettings = field(
+        default_factory=RecordingQualitySettings)
+    head_lift: HeadLiftSettings = field(default_factory=HeadLiftSettings)
+    forearm_support: ForearmSupportSettings = field(default_factory=ForearmSupportSettings)
+    head_turning: HeadTurningSettings = field(default_factory=HeadTurningSettings)
+    midline_crossings: MidlineCrossingsSettings = field(
+        default_factory=MidlineCrossingsSettings)
+    hands_together: HandsTogetherSettings = field(default_factory=HandsTogetherSettings)
+    hand_to_mouth: HandToMouthSettings = field(default_factory=HandToMouthSettings)
+    rolls: PostureChangeSettings = field(default_factory=PostureChangeSettings)
+    reaching: ReachingSettings = field(default_factory=ReachingSettings)
+    sitting_balance: PostureChangeSettings = field(default_factory=PostureChangeSettings)
+    limb_movement: LimbMovementSettings = field(default_factory=LimbMovementSettings)
+    limb_symmetry: LimbSymmetrySettings = field(default_factory=LimbSymmetrySettings)
+    hand_opening: HandOpeningSettings = field(default_factory=HandOpeningSettings)
 
-    posture_min_hold_s: float = 1.0
-    """Rolls and losses of sitting: each posture must be held at least this long (s)."""
-    posture_max_transition_s: float = 3.0
-    """Rolls and losses of sitting: longest time (s) between the end of the old posture and
-    the start of the new one (side-lying or unrecognised frames in between)."""
-    hands_together_min_bout_s: float = 0.5
-    """Hands together: shortest bout (s) counted in ``hands_together_bouts``."""
-    hand_to_mouth_distance: float = 0.3
-    """Hand to mouth: the nearest hand landmark within this distance (body units) of the
-    mouth (midpoint of the mouth corners)."""
-    hand_to_mouth_min_duration_s: float = 0.5
-    """Hand to mouth: shortest bout (s)."""
-    bout_merge_gap_s: float = 0.2
-    """Hands-together and hand-to-mouth bouts separated by at most this (s) are one bout."""
-    forearm_in_line_bu: float = 0.15
-    """Forearm support: elbow within this distance (body units) of the shoulder along the
-    trunk axis counts as under the shoulder (in line)."""
-    head_turn_threshold: float = 0.3
-    """Head turning: yaw proxy (nose offset from the ear midpoint, in half inter-ear
-    distances) beyond which the head counts as turned (about 17 degrees)."""
-    head_turn_min_turned_s: float = 1.0
-    """Head turning: the asymmetry index needs at least this much turned time (s)."""
-    quality_min_in_view_share: float = 0.6
-    """Recording quality: the key landmarks must be seen, inside the frame, in at least this
-    share of the clip."""
-    quality_min_body_scale: float = 0.06
-    """Recording quality: the infant's shoulder width must be at least this share of the
-    frame's shorter side."""
-    quality_camera_speed_bu_s: float = 0.5
-    """Recording quality: rigid motion of head and trunk (body units per second) above
-    which a frame may show camera movement."""
-    quality_camera_rigid_ratio: float = 0.3
-    """Recording quality: ...if the non-rigid part of that motion is below this fraction
-    of it (the body moves as one piece)."""
-    quality_max_camera_share: float = 0.2
-    """Recording quality: at most this share of the clip may show camera movement."""
-    quality_max_crowded_share: float = 0.25
-    """Recording quality: at most this share of the clip may show another person."""
+    def with_section(self, name: str, **values: Any) -> MetricsConfig:
+        """Copy with settings of one metric's section replaced, checked as in
+        :meth:`AnalysisConfig.with_overrides`:
+        ``config.with_section("midline_crossings", margin_bu=0.2)``."""
+        return replace_checked(self, {name: values}, "settings", ("metrics",))
 
 
 @dataclass(frozen=True)
@@ -264,9 +375,18 @@ class ReportConfig:
     blurred and the skeleton drawn (``motorobs analyze --overlay-video``)."""
 
 
+class ConfigError(MotorobsError, ValueError):
+    """A setting that does not exist or has a value of the wrong type or range."""
+
+
 @dataclass(frozen=True)
 class AnalysisConfig:
-    """Everything :func:`motorobs.analyze_video` needs besides the video."""
+    """Everything :func:`motorobs.analyze_video` needs besides the video.
+
+    Precedence: these defaults < a TOML file (:meth:`from_toml`, ``motorobs analyze
+    --config FILE``) < explicit overrides (:meth:`with_overrides`, command-line options).
+    ``docs/example-config.toml`` lists every setting with its default.
+    """
 
     pose: PoseConfig = field(default_factory=PoseConfig)
     signals: SignalConfig = field(default_factory=SignalConfig)
@@ -277,39 +397,50 @@ class AnalysisConfig:
         """Plain, JSON-serialisable form (paths as strings)."""
         return json.loads(json.dumps(dataclasses.asdict(self), default=str))
 
-    def with_overrides(self, **sections: dict[str, Any]) -> AnalysisConfig:
-        """Copy with some fields replaced, e.g. ``with_overrides(pose={"analysis_fps": 10})``.
+    def with_overrides(self, **sections: Mapping[str, Any]) -> AnalysisConfig:
+        """Copy with some fields replaced, e.g. ``with_overrides(pose={"analysis_fps": 10})``
+        or ``with_overrides(metrics={"reaching": {"min_speed_bu_per_s": 0.5}})``.
+
+        Values are checked as in :meth:`from_toml` (a path may be given as a string).
 
         Raises
         ------
-        ValueError
-            If a section or field name does not exist (lists the valid names).
+        ConfigError
+            (a ``ValueError``) if a section or setting does not exist (lists the valid
+            names) or a value has the wrong type (names the expected one).
         """
-        changes = {}
-        for section, values in sections.items():
-            if section not in _SECTIONS:
-                raise ValueError(
-                    f"Unknown config section {section!r}; expected one of {sorted(_SECTIONS)}."
-                )
-            current = getattr(self, section)
-            valid = {f.name for f in dataclasses.fields(current)}
-            unknown = set(values) - valid
-            if unknown:
-                raise ValueError(
-                    f"Unknown {section} setting(s) {sorted(unknown)}; valid: {sorted(valid)}."
-                )
-            changes[section] = dataclasses.replace(current, **values)
-        return dataclasses.replace(self, **changes)
+        return replace_checked(self, sections, "settings")
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AnalysisConfig:
-        """Build from a (possibly partial) nested dict; missing fields keep their defaults."""
-        data = dict(data)
-        pose = dict(data.get("pose", {}))
-        if pose.get("model_dir") is not None:
-            pose["model_dir"] = Path(pose["model_dir"])
-        data["pose"] = pose
-        return cls().with_overrides(**{k: v for k, v in data.items() if v})
+    def from_dict(cls, data: Mapping[str, Any], source: str = "settings") -> AnalysisConfig:
+        """Build from a (possibly partial) nested dict; missing fields keep their defaults.
+
+        ``source`` names where the dict came from, in error messages.
+        """
+        return replace_checked(cls(), data, source)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> AnalysisConfig:
+        """Read settings from a TOML file: tables ``[pose]``, ``[signals]``, ``[metrics]``
+        (with one sub-table per metric, e.g. ``[metrics.reaching]``) and ``[report]``;
+        settings left out keep their defaults (see ``docs/example-config.toml``).
+
+        Raises
+        ------
+        ConfigError
+            If the file cannot be read or is not valid TOML (names the file and line), or
+            a setting is unknown or has the wrong type (names the file, the table and key,
+            and the allowed keys or values).
+        """
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"Cannot read the settings file {path}: {exc.strerror or exc}."
+                              ) from None
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path} is not a valid TOML file: {exc}.") from None
+        return cls.from_dict(data, source=str(path))
 
     def fingerprint(self, section: str | None = None) -> str:
         """Short SHA-256 of the configuration (or one section), for provenance and caching."""
@@ -318,4 +449,75 @@ class AnalysisConfig:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-_SECTIONS = {f.name for f in dataclasses.fields(AnalysisConfig)}
+def replace_checked(base: Any, values: Mapping[str, Any], source: str,
+                    table: tuple[str, ...] = ()) -> Any:
+    """Copy of the frozen dataclass ``base`` with ``values`` (nested mappings for nested
+    sections) put in, each checked against the field's type.
+
+    ``source`` (a file name or ``"settings"``) and ``table`` (the path of sections down
+    to ``base``) name the place of a bad value in the error.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown key (lists the allowed ones) or a value of the wrong type.
+    """
+    where = f"[{'.'.join(table)}]" if table else "the top level"
+    if not isinstance(values, Mapping):
+        raise ConfigError(f"{source}: {where} must be a table of settings, got "
+                          f"{values!r}.")
+    fields = {f.name: f for f in dataclasses.fields(base)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        kind, at = ("setting", "in") if table else ("section", "at")
+        raise ConfigError(
+            f"{source}: unknown {kind}{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(map(repr, unknown))} {at} {where}; allowed: {', '.join(fields)}.")
+    hints = typing.get_type_hints(type(base))
+    changes = {}
+    for key, value in values.items():
+        current = getattr(base, key)
+        if dataclasses.is_dataclass(current):
+            changes[key] = replace_checked(current, value, source, (*table, key))
+        else:
+            changes[key] = _checked_value(value, hints[key],
+                                          f"{source}: {where} {key}")
+    return dataclasses.replace(base, **changes)
+
+
+def _checked_value(value: Any, hint: Any, name: str) -> Any:
+    """``value`` as the type ``hint`` wants (an int where a float is wanted becomes a
+    float; a string where a path is wanted becomes a Path), else a ConfigError."""
+    options = typing.get_args(hint) if typing.get_origin(hint) in (Union, UnionType) \
+        else (hint,)
+    if value is None:
+        if type(None) in options:
+            return None
+        raise ConfigError(f"{name} must not be empty (no value given).")
+    for option in options:
+        if typing.get_origin(option) is Literal:
+            allowed = typing.get_args(option)
+            if value in allowed and isinstance(value, str):
+                return value
+            raise ConfigError(f"{name} must be one of {', '.join(map(repr, allowed))}; "
+                              f"got {value!r}.")
+        if option is bool and isinstance(value, bool):
+            return value
+        if option is int and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if option is float and isinstance(value, (int, float)) and not isinstance(value,
+                                                                                 bool):
+            return float(value)
+        if option is str and isinstance(value, str):
+            return value
+        if option is Path and isinstance(value, (str, Path)):
+            return Path(value)
+    wanted = " or ".join(_TYPE_WORDS.get(o, getattr(o, "__name__", str(o)))
+                         for o in options if o is not type(None))
+    raise ConfigError(f"{name} must be {wanted}; got {value!r} "
+                      f"({_TYPE_WORDS.get(type(value), type(value).__name__)}).")
+
+
+_TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number",
+               str: "a string", Path: "a folder path (a string)"}
+"""How a value's type is named in errors."""

@@ -1,22 +1,28 @@
-"""Motor metrics: a registry of pure functions over cleaned, body-relative signals."""
+"""Motor metrics: a registry of pure functions over cleaned, body-relative signals.
 
-# Importing these modules registers the built-in metrics (order = report order).
-# The recording-quality verdict comes first.
-from motorobs.metrics import quality  # noqa: E402, F401, I001
+The public API for running metrics and for writing one (docs/metrics.md, "Writing a
+metric"): :func:`register_metric` declares a function, its outputs, the body parts it needs
+and the postures and camera views where it applies; :func:`compute_metrics` checks those
+before calling it; :func:`gated_values` applies the shared coverage rule; the functions
+receive :class:`~motorobs.signals.BodySignals` and :class:`~motorobs.config.MetricsConfig`
+and return a :class:`MetricOutput` of :class:`MetricValue`, :class:`Event` and
+:class:`Trace`. The order of the results is :data:`METRIC_ORDER`, not the import order.
+"""
 
-# isort: split
-from motorobs.metrics import (
-    head_control,  # noqa: E402, F401, I001
-    midline,  # noqa: E402, F401, I001
-    posture,  # noqa: E402, F401, I001
-    reaching,  # noqa: E402, F401, I001
-    sitting,  # noqa: E402, F401, I001
-    whole_body,  # noqa: E402, F401, I001
+from motorobs.config import MetricsConfig
+from motorobs.metrics import (  # noqa: F401 (the built-in metrics register on import)
+    fine_motor,
+    head_control,
+    midline,
+    posture,
+    quality,
+    reaching,
+    sitting,
+    whole_body,
 )
-
-# isort: split
-from motorobs.metrics import fine_motor  # noqa: E402, F401, I001
+from motorobs.metrics.applicability import applicability, applicable_frames
 from motorobs.metrics.base import (
+    METRIC_ORDER,
     METRICS,
     Event,
     MetricOutput,
@@ -25,17 +31,32 @@ from motorobs.metrics.base import (
     Trace,
     metric_catalogue,
     register_metric,
+    registered_metrics,
+    unregister_metric,
 )
-from motorobs.metrics.compute import compute_metrics  # noqa: E402
+from motorobs.metrics.common import SIDES, each_side, gated_values, unavailable
+from motorobs.metrics.compute import compute_metrics
+from motorobs.signals import BodySignals
 
 __all__ = [
     "METRICS",
+    "METRIC_ORDER",
+    "SIDES",
+    "BodySignals",
     "Event",
     "MetricOutput",
     "MetricSpec",
     "MetricValue",
+    "MetricsConfig",
     "Trace",
+    "applicability",
+    "applicable_frames",
     "compute_metrics",
+    "each_side",
+    "gated_values",
     "metric_catalogue",
     "register_metric",
+    "registered_metrics",
+    "unavailable",
+    "unregister_metric",
 ]

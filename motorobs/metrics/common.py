@@ -98,18 +98,6 @@ def each_side(
     return out
 
 
-def view_problem(signals: BodySignals, needed: str, reason_if_other: str) -> tuple[str, str] | None:
-    """``(status, reason)`` when no frame of the clip was filmed from the ``needed`` view,
-    else None (the metric then uses the frames filmed from it: ``signals.in_view``)."""
-    views = signals.frame_views
-    if (views == needed).any():
-        return None
-    if views.size == 0 or (views == "unknown").all():
-        reason = f"the camera view could not be determined ({signals.view_reason})"
-        return "insufficient_data", reason
-    return "not_applicable", reason_if_other
-
-
 def gated_values(
     outputs: Outputs,
     compute: Callable[[], dict[str, float]],

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from motorobs.config import MetricsConfig
-from motorobs.metrics.base import METRICS, MetricOutput, MetricSpec
+from motorobs.metrics.applicability import applicability
+from motorobs.metrics.base import METRICS, MetricOutput, MetricSpec, registered_metrics
+from motorobs.metrics.common import SIDES, unavailable
 from motorobs.signals import BodySignals
 
 
 def _selected(names: list[str] | None) -> list[tuple[MetricSpec, set[str] | None]]:
     """Specs to run and, per spec, the output names to keep (None: all)."""
     if names is None:
-        return [(spec, None) for spec in METRICS.values()]
+        return [(spec, None) for spec in registered_metrics()]
     chosen: dict[str, set[str] | None] = {}
     for name in names:
         if name in METRICS:
@@ -23,7 +25,7 @@ def _selected(names: list[str] | None) -> list[tuple[MetricSpec, set[str] | None
         kept = chosen.setdefault(owners[0], set())
         if kept is not None:
             kept.add(name)
-    return [(METRICS[n], kept) for n, kept in chosen.items()]
+    return [(spec, chosen[spec.name]) for spec in registered_metrics() if spec.name in chosen]
 
 
 def _check(spec: MetricSpec, output: MetricOutput) -> None:
@@ -45,7 +47,8 @@ def _check(spec: MetricSpec, output: MetricOutput) -> None:
 def compute_metrics(
     signals: BodySignals, config: MetricsConfig, names: list[str] | None = None
 ) -> MetricOutput:
-    """Every registered metric (or those in ``names``) of one clip, in registration order.
+    """Every registered metric (or those in ``names``) of one clip, in result order
+    (:func:`~motorobs.metrics.base.registered_metrics`).
 
     Parameters
     ----------
@@ -60,9 +63,12 @@ def compute_metrics(
     Returns
     -------
     The values (one per output, and per hand for per-hand metrics), events and traces of
-    all selected metrics. Status rules (ok / insufficient_data / not_applicable, coverage,
-    ``value`` None unless ok) are applied by each metric through
-    :mod:`motorobs.metrics.common` and checked here.
+    all selected metrics. A metric whose declared landmarks, postures or views cannot hold
+    on this clip is not called: its values say why
+    (:func:`~motorobs.metrics.applicability.applicability`). The coverage rules
+    (insufficient_data, ``value`` None unless ok) are applied by each metric through
+    :func:`~motorobs.metrics.common.gated_values`; what it returns is checked against its
+    registration.
 
     Raises
     ------
@@ -71,8 +77,13 @@ def compute_metrics(
     """
     result = MetricOutput()
     for spec, kept in _selected(names):
-        output = spec.func(signals, config)
-        _check(spec, output)
+        problem = applicability(spec, signals)
+        if problem:
+            sides = SIDES if spec.per_side else (None,)
+            output = MetricOutput(values=unavailable(spec.outputs, *problem, sides=sides))
+        else:
+            output = spec.func(signals, config)
+            _check(spec, output)
         values = [v for v in output.values if kept is None or v.name in kept]
         result.values.extend(values)
         result.events.extend(output.events)

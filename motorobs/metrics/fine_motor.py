@@ -6,7 +6,8 @@ landmarks of that hand, in 3-D: ``(x_px, y_px, depth_px)`` with the hand model's
 depth scaled like x (MediaPipe), so turning the hand towards or away from the camera
 changes the aperture less than in the image plane alone. Dimensionless ("palm lengths"):
 about 1.7-2 for an open, flat hand, under about 1 for a fist (see docs/metrics.md). Frames in
-which the palm is shorter than ``MetricsConfig.min_palm_px`` pixels do not count: the fingers
+which the palm is shorter than ``MetricsConfig.hand_opening.min_palm_px`` pixels do not
+count: the fingers
 are too small in the picture to be read.
 """
 
@@ -155,6 +156,7 @@ def _with_hint(values: list[MetricValue]) -> list[MetricValue]:
 )
 def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Hand aperture and grasps per hand, one ``grasp`` event per grasp (docs/metrics.md)."""
+    settings = config.hand_opening
     relevant = signals.posture != "unknown"
     problem = None
     if not relevant.any():
@@ -163,11 +165,11 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     def measure(side: str) -> MetricOutput:
         seen = relevant & ~signals.far_side_frames(side)
         aperture = aperture_series(signals, side)
-        large_enough = palm_length_px(signals, side) >= config.min_palm_px
+        large_enough = palm_length_px(signals, side) >= settings.min_palm_px
         usable = seen & np.isfinite(aperture) & large_enough
         aperture = np.where(usable, aperture, np.nan)
-        found = detect_grasps(aperture, signals.dt_s, config.hand_open_aperture,
-                              config.hand_closed_aperture, config.grasp_min_duration_s)
+        found = detect_grasps(aperture, signals.dt_s, settings.open_aperture,
+                              settings.closed_aperture, settings.grasp_min_duration_s)
         minutes = usable.sum() * signals.dt_s / 60.0
 
         def compute() -> dict[str, float]:
@@ -179,7 +181,7 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             OUTPUTS, compute, relevant=seen, usable=usable, signals=signals,
             config=config,
             needs=f"the {side} hand's fingers large enough to read (palm at least "
-                  f"{config.min_palm_px:g} px)",
+                  f"{settings.min_palm_px:g} px)",
             where="time the infant was tracked", side=side,
         ))
         out = MetricOutput(values=values)
@@ -198,7 +200,7 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             unit="palm lengths",
             values=aperture,
             event_types=("grasp",),
-            reference_lines=(config.hand_closed_aperture, config.hand_open_aperture),
+            reference_lines=(settings.closed_aperture, settings.open_aperture),
         ))
         return out
 

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from motorobs.config import MetricsConfig
+from motorobs.config import HeadLiftSettings, MetricsConfig
+from motorobs.metrics.applicability import applicable_frames
 from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
-from motorobs.metrics.common import gated_values, unavailable, view_problem
+from motorobs.metrics.common import gated_values, unavailable
 from motorobs.signals import BodySignals
 from motorobs.signals.bouts import find_bouts, longest_bout_s
 
@@ -180,35 +181,37 @@ def head_forward_sign(shoulder_px: np.ndarray, hip_px: np.ndarray,
 
 
 def lift_episodes(
-    angle_deg: np.ndarray, dt_s: float, rest_deg: float, config: MetricsConfig
+    angle_deg: np.ndarray, dt_s: float, rest_deg: float, settings: HeadLiftSettings
 ) -> list[tuple[int, int]]:
     """Head-lift episodes ``(first, last)`` (inclusive) in a (T,) angle signal (NaN = unseen).
 
-    An episode starts when the angle exceeds ``rest_deg + head_lift_threshold_deg`` and
-    lasts while it stays above ``rest_deg + head_lift_threshold_deg / 2`` (hysteresis
+    An episode starts when the angle exceeds ``rest_deg + settings.threshold_deg`` and
+    lasts while it stays above ``rest_deg + settings.threshold_deg / 2`` (hysteresis
     against jitter); unseen frames end it. Episodes shorter than
-    ``head_lift_min_duration_s`` are dropped.
+    ``settings.min_duration_s`` are dropped.
     """
     with np.errstate(invalid="ignore"):
-        high = angle_deg > rest_deg + config.head_lift_threshold_deg
-        above_half = angle_deg > rest_deg + config.head_lift_threshold_deg / 2
+        high = angle_deg > rest_deg + settings.threshold_deg
+        above_half = angle_deg > rest_deg + settings.threshold_deg / 2
     return [
         (first, last)
-        for first, last in find_bouts(above_half, dt_s, config.head_lift_min_duration_s)
+        for first, last in find_bouts(above_half, dt_s, settings.min_duration_s)
         if high[first:last + 1].any()
     ]
 
 
-def _prone_side_problem(signals: BodySignals, config: MetricsConfig,
-                        top_view_reason: str) -> tuple[str, str] | None:
+def prone_side_frames(signals: BodySignals) -> np.ndarray:
+    """(T,) tummy-time frames filmed from the side."""
+    return applicable_frames(signals, ("prone",), ("side",))
+
+
+def _too_little_prone(signals: BodySignals, min_share: float) -> tuple[str, str] | None:
+    """``not_applicable`` when less than ``min_share`` of the frames is prone (the registry
+    has checked that some is)."""
     prone = signals.posture == "prone"
-    share = float(prone.mean()) if prone.size else 0.0
-    if not prone.any() or share < config.prone_min_share:
+    if prone.size and float(prone.mean()) < min_share:
         return "not_applicable", NO_PRONE_REASON
-    problem = view_problem(signals, "side", top_view_reason)
-    if problem is None and not (prone & signals.in_view("side")).any():
-        problem = "not_applicable", top_view_reason  # tummy time only in the top-view part
-    return problem
+    return None
 
 
 @register_metric(
@@ -217,14 +220,17 @@ def _prone_side_problem(signals: BodySignals, config: MetricsConfig,
     landmarks=LANDMARKS,
     postures=("prone",),
     views=("side",),
+    posture_reason=NO_PRONE_REASON,
+    view_reason=TOP_VIEW_REASON,
+    optional_landmarks=("left_hip", "right_hip"),
     version="2",
 )
 def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Head lift angle in prone, with ``head_lift`` events (see docs/metrics.md)."""
-    problem = _prone_side_problem(signals, config, TOP_VIEW_REASON)
+    problem = _too_little_prone(signals, config.head_lift.prone_min_share)
     if problem:
         return MetricOutput(values=unavailable(OUTPUTS, *problem))
-    prone = (signals.posture == "prone") & signals.in_view("side")
+    prone = prone_side_frames(signals)
     side = signals.near_side or "left"
     shoulder = signals.near_point_px("shoulder")
     forward = head_forward_sign(shoulder, signals.near_point_px("hip"), prone)
@@ -236,8 +242,8 @@ def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     rest = float("nan")
     if usable.any():
         rest = min(float(np.nanpercentile(angle, REST_PERCENTILE)),
-                   config.head_lift_rest_max_deg)
-        episodes = lift_episodes(angle, dt, rest, config)
+                   config.head_lift.rest_max_deg)
+        episodes = lift_episodes(angle, dt, rest, config.head_lift)
     with np.errstate(invalid="ignore"):
         above_45 = angle > HIGH_ANGLE_DEG
         above_90 = angle > VERTICAL_ANGLE_DEG
@@ -291,18 +297,20 @@ def elbow_ahead_of_shoulder_bu(signals: BodySignals) -> np.ndarray:
                "right_hip", "nose"),
     postures=("prone",),
     views=("side",),
+    posture_reason=NO_PRONE_REASON,
+    view_reason=FOREARM_TOP_VIEW_REASON,
 )
 def forearm_support(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Elbow position relative to the shoulder in prone (see docs/metrics.md)."""
-    problem = _prone_side_problem(signals, config, FOREARM_TOP_VIEW_REASON)
+    problem = _too_little_prone(signals, config.forearm_support.prone_min_share)
     if problem:
         return MetricOutput(values=unavailable(FOREARM_OUTPUTS, *problem))
-    prone = (signals.posture == "prone") & signals.in_view("side")
+    prone = prone_side_frames(signals)
     side = signals.near_side or "left"
     ahead = elbow_ahead_of_shoulder_bu(signals)
     usable = prone & np.isfinite(ahead)
     ahead = np.where(usable, ahead, np.nan)
-    tol = config.forearm_in_line_bu
+    tol = config.forearm_support.in_line_bu
     with np.errstate(invalid="ignore"):
         shares = {
             "elbows_behind_shoulders_pct": ahead < -tol,
@@ -326,16 +334,9 @@ def forearm_support(signals: BodySignals, config: MetricsConfig) -> MetricOutput
     return MetricOutput(values=values, traces=[trace])
 
 
-def _supine_top_problem(signals: BodySignals) -> tuple[str, str] | None:
-    problem = view_problem(signals, "top", SUPINE_SIDE_VIEW_REASON)
-    if problem:
-        return problem
-    supine = signals.posture == "supine"
-    if not supine.any():
-        return "not_applicable", NO_SUPINE_REASON
-    if not (supine & signals.in_view("top")).any():
-        return "not_applicable", SUPINE_SIDE_VIEW_REASON  # supine only in the side view
-    return None
+def supine_top_frames(signals: BodySignals) -> np.ndarray:
+    """(T,) frames lying on the back filmed from above."""
+    return applicable_frames(signals, ("supine",), ("top",))
 
 
 def head_point_body(signals: BodySignals) -> np.ndarray:
@@ -365,13 +366,12 @@ def sway_rms(points: np.ndarray, usable: np.ndarray) -> float:
                "right_hip", "nose"),
     postures=("supine",),
     views=("top",),
+    posture_reason=NO_SUPINE_REASON,
+    view_reason=SUPINE_SIDE_VIEW_REASON,
 )
 def head_stability(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Sway of the head relative to the trunk in supine (see docs/metrics.md)."""
-    problem = _supine_top_problem(signals)
-    if problem:
-        return MetricOutput(values=unavailable(STABILITY_OUTPUTS, *problem))
-    supine = (signals.posture == "supine") & signals.in_view("top")
+    supine = supine_top_frames(signals)
     head = head_point_body(signals)
     usable = supine & np.isfinite(head).all(axis=1)
     values = gated_values(
@@ -406,20 +406,19 @@ def yaw_proxy(nose_px: np.ndarray, left_ear_px: np.ndarray,
     landmarks=("nose", "left_ear", "right_ear"),
     postures=("supine",),
     views=("top",),
+    posture_reason=NO_SUPINE_REASON,
+    view_reason=SUPINE_SIDE_VIEW_REASON,
 )
 def head_turning(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Head turning range and left/right preference in supine (see docs/metrics.md)."""
-    problem = _supine_top_problem(signals)
-    if problem:
-        return MetricOutput(values=unavailable(TURNING_OUTPUTS, *problem))
-    supine = (signals.posture == "supine") & signals.in_view("top")
+    supine = supine_top_frames(signals)
     yaw = yaw_proxy(signals.point_px("nose"), signals.point_px("left_ear"),
                     signals.point_px("right_ear"))
     usable = supine & np.isfinite(yaw)
     yaw = np.where(usable, yaw, np.nan)
     with np.errstate(invalid="ignore"):
-        left_s = float((yaw > config.head_turn_threshold).sum() * signals.dt_s)
-        right_s = float((yaw < -config.head_turn_threshold).sum() * signals.dt_s)
+        left_s = float((yaw > config.head_turning.threshold).sum() * signals.dt_s)
+        right_s = float((yaw < -config.head_turning.threshold).sum() * signals.dt_s)
     turned_s = left_s + right_s
 
     def compute() -> dict[str, float]:
@@ -436,19 +435,19 @@ def head_turning(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         relevant=supine, usable=usable, signals=signals, config=config,
         needs="the nose and both ears", where="supine time",
     )
-    if values[-1].status == "ok" and turned_s < config.head_turn_min_turned_s:
+    if values[-1].status == "ok" and turned_s < config.head_turning.min_turned_s:
         unit, definition = TURNING_OUTPUTS["head_turn_asymmetry"]
         values[-1] = MetricValue(
             name="head_turn_asymmetry", value=None, unit=unit, coverage=values[-1].coverage,
             status="insufficient_data", definition=definition,
             reason=f"the head was turned for only {turned_s:.1f} s (at least "
-                   f"{config.head_turn_min_turned_s:g} s needed to compare left and right)",
+                   f"{config.head_turning.min_turned_s:g} s needed to compare left and right)",
         )
     trace = Trace(
         name="head_yaw_proxy",
         label="Head turn: nose offset from the ear midpoint (+ = infant's left)",
         unit="half ear widths",
         values=yaw,
-        reference_lines=(-config.head_turn_threshold, config.head_turn_threshold),
+        reference_lines=(-config.head_turning.threshold, config.head_turning.threshold),
     )
     return MetricOutput(values=values, traces=[trace])

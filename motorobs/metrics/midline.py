@@ -1,23 +1,26 @@
 """Midline crossing, hands together and hand to mouth (supine or sitting, camera above).
 
-The body midline is the body frame's ``up`` axis through mid-shoulder (see
-:mod:`motorobs.signals.body_frame`); a hand's lateral offset is its body-frame lateral
-coordinate in body units (BU, shoulder widths), + = towards the infant's left.
+The body midline and the crossing rule are in :mod:`motorobs.metrics.body_midline`
+(shared with reaching's ``crossed_midline``).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from motorobs.config import MetricsConfig
 from motorobs.metrics.base import Event, MetricOutput, Trace, register_metric
-from motorobs.metrics.common import each_side, gated_values, runs, unavailable, view_problem
+from motorobs.metrics.body_midline import (
+    POSTURES,
+    VIEWS,
+    detect_crossings,
+    hand_lateral_bu,
+    relevant_frames,
+)
+from motorobs.metrics.common import each_side, gated_values
 from motorobs.signals import BodySignals
 from motorobs.signals.bouts import find_bouts, longest_bout_s
 
-POSTURES = ("supine", "sitting")
 SIDE_VIEW_REASON = "the body midline cannot be seen from the side"
 NOT_LYING_REASON = "the infant was never supine or sitting (midline metrics need one of these)"
 
@@ -66,116 +69,14 @@ MOUTH_OUTPUTS = {
         "hand-to-mouth bouts.",
     ),
 }
-MOUTH_LANDMARKS = ("mouth_left", "mouth_right", "left_wrist", "right_wrist",
-                   "left_hand_wrist", "right_hand_wrist", "left_index", "right_index",
-                   "left_pinky", "right_pinky", "left_thumb", "right_thumb",
-                   "left_shoulder", "right_shoulder")
+HAND_POINTS = (("left_wrist", "left_hand_wrist"), ("right_wrist", "right_hand_wrist"))
+"""Each hand: its pose wrist or, where that is not seen, the hand model's
+(:meth:`~motorobs.signals.BodySignals.hand`); either is enough."""
+MOUTH_LANDMARKS = ("mouth_left", "mouth_right", "left_shoulder", "right_shoulder",
+                   *HAND_POINTS)
 HAND_EXTRA_POINTS = ("index", "pinky", "thumb")
 """Pose landmarks of the hand used besides the hand point for hand-to-mouth distances."""
-LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "nose",
-             "left_wrist", "right_wrist", "left_hand_wrist", "right_hand_wrist")
-
-
-@dataclass(frozen=True)
-class Crossing:
-    """One midline crossing: frame indices (inclusive) from the hand leaving its own side of
-    the midline to the frame before it is back there."""
-
-    first: int
-    last: int
-    max_contralateral_bu: float
-
-
-def detect_crossings(
-    own_side_offset: np.ndarray, dt_s: float, margin: float, min_duration_s: float
-) -> list[Crossing]:
-    """Find midline crossings in a hand's signed offset from the midline.
-
-    Parameters
-    ----------
-    own_side_offset
-        (T,) lateral offset of the hand in BU, + = the hand's own side; NaN where unseen
-        (unseen frames neither start nor end a crossing).
-    dt_s
-        Frame duration (s).
-    margin
-        The hand must go below ``-margin`` (BU).
-    min_duration_s
-        ...for at least this long without interruption.
-
-    Returns
-    -------
-    Crossings in time order. A crossing is counted when a hand last seen on its own side
-    (offset > 0) goes beyond the margin and stays beyond it for ``min_duration_s``. Its
-    frames run from the first frame after the hand was last seen on its own side (the
-    frames where it was over the midline but not yet beyond the margin, or unseen, belong
-    to the crossing) to the last frame before it is back on its own side (offset > 0).
-    The return must last ``min_duration_s`` too, so wobbling around the margin on the far
-    side, or a dip back over the midline shorter than the minimum duration, is one
-    crossing (both sides need the same dwell; this stops landmark jitter at the midline
-    from splitting a crossing). A hand already on the far side when first seen is not
-    counted.
-    """
-    crossings: list[Crossing] = []
-    state = "unknown"
-    start = 0
-    last_own = -1  # last frame seen on the own side
-    back_since: int | None = None  # first frame of the current stay back on the own side
-    back_frames = 0
-    dwell_frames = max(1, int(np.ceil(min_duration_s / dt_s - 1e-9)))
-
-    def close(end: int) -> None:
-        segment = own_side_offset[start:end]
-        beyond = segment < -margin
-        longest = max((b - a for a, b in runs(beyond)), default=0)
-        if longest * dt_s >= min_duration_s - 1e-9:
-            seen = np.flatnonzero(np.isfinite(segment)) + start
-            crossings.append(Crossing(start, int(seen[-1]) if end == len(own_side_offset)
-                                      else end - 1, float(-np.nanmin(segment))))
-
-    for t, offset in enumerate(own_side_offset):
-        if np.isnan(offset):
-            continue
-        if state == "crossed":
-            if offset > 0:
-                back_since = t if back_since is None else back_since
-                back_frames += 1
-                if back_frames >= dwell_frames:
-                    close(back_since)
-                    state, back_since, back_frames, last_own = "own", None, 0, t
-            else:
-                back_since, back_frames = None, 0
-        elif offset > 0:
-            state, last_own = "own", t
-        elif offset < -margin:
-            if state == "own":
-                start = last_own + 1
-                state = "crossed"
-            else:
-                state = "far"
-    if state == "crossed":
-        close(len(own_side_offset) if back_since is None else back_since)
-    return crossings
-
-
-def _applicability(signals: BodySignals) -> tuple[str, str] | None:
-    problem = view_problem(signals, "top", SIDE_VIEW_REASON)
-    if problem:
-        return problem
-    if not relevant_frames(signals).any():
-        return "not_applicable", NOT_LYING_REASON
-    return None
-
-
-def relevant_frames(signals: BodySignals) -> np.ndarray:
-    """(T,) frames filmed from above in a posture where the midline applies."""
-    return np.isin(signals.posture, POSTURES) & signals.in_view("top")
-
-
-def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:
-    """(T,) distance of a hand from the body's sagittal plane (BU, + = infant's left), NaN
-    if unseen (:meth:`~motorobs.signals.BodySignals.lateral_offset_bu`)."""
-    return signals.lateral_offset_bu(signals.hand(side))
+LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "nose", *HAND_POINTS)
 
 
 @register_metric(
@@ -183,7 +84,9 @@ def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:
     outputs=CROSSING_OUTPUTS,
     landmarks=LANDMARKS,
     postures=POSTURES,
-    views=("top",),
+    views=VIEWS,
+    posture_reason=NOT_LYING_REASON,
+    view_reason=SIDE_VIEW_REASON,
     per_side=True,
     version="3",
 )
@@ -191,12 +94,14 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
     """Midline crossings per hand (see docs/metrics.md)."""
     relevant = relevant_frames(signals)
 
+    margin = config.midline_crossings.margin_bu
+
     def measure(side: str) -> MetricOutput:
         lateral = hand_lateral_bu(signals, side)
         usable = relevant & np.isfinite(lateral)
         own = np.where(usable, lateral if side == "left" else -lateral, np.nan)
-        found = detect_crossings(own, signals.dt_s, config.midline_margin,
-                                 config.midline_min_duration_s)
+        found = detect_crossings(own, signals.dt_s, margin,
+                                 config.midline_crossings.min_duration_s)
         minutes = usable.sum() * signals.dt_s / 60.0
         out = MetricOutput(values=gated_values(
             CROSSING_OUTPUTS,
@@ -205,7 +110,7 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
                 "midline_crossings_per_min": len(found) / minutes,
                 "midline_max_contralateral_bu": max(0.0, float(-np.nanmin(own))),
                 "midline_contralateral_time_s": float(
-                    np.sum(own < -config.midline_margin) * signals.dt_s),
+                    np.sum(own < -margin) * signals.dt_s),
             },
             relevant=relevant, usable=usable, signals=signals, config=config,
             needs=f"the {side} hand and the body midline", where="supine or sitting time",
@@ -225,38 +130,37 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
             unit="BU",
             values=np.where(usable, lateral, np.nan),
             event_types=("midline_crossing",),
-            reference_lines=(-config.midline_margin, config.midline_margin),
+            reference_lines=(-margin, margin),
         ))
         return out
 
-    return each_side(CROSSING_OUTPUTS, measure, problem=_applicability(signals))
+    return each_side(CROSSING_OUTPUTS, measure)
 
 @register_metric(
     "hands_together",
     outputs=TOGETHER_OUTPUTS,
     landmarks=LANDMARKS,
     postures=POSTURES,
-    views=("top",),
+    views=VIEWS,
+    posture_reason=NOT_LYING_REASON,
+    view_reason=SIDE_VIEW_REASON,
     version="2",
 )
 def hands_together(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Share of time with both hands at the midline and near each other."""
-    problem = _applicability(signals)
-    if problem:
-        return MetricOutput(values=unavailable(TOGETHER_OUTPUTS, *problem))
     relevant = relevant_frames(signals)
     left = signals.body_xy(signals.hand("left"))
     right = signals.body_xy(signals.hand("right"))
     usable = relevant & np.isfinite(left).all(axis=1) & np.isfinite(right).all(axis=1)
     with np.errstate(invalid="ignore"):
         together = (
-            (np.abs(left[:, 0]) < config.hands_together_midline)
-            & (np.abs(right[:, 0]) < config.hands_together_midline)
-            & (np.linalg.norm(left - right, axis=1) < config.hands_together_distance)
+            (np.abs(left[:, 0]) < config.hands_together.max_midline_offset_bu)
+            & (np.abs(right[:, 0]) < config.hands_together.max_midline_offset_bu)
+            & (np.linalg.norm(left - right, axis=1) < config.hands_together.max_distance_bu)
         )
     together &= usable
-    bouts = find_bouts(together, signals.dt_s, config.hands_together_min_bout_s,
-                       config.bout_merge_gap_s)
+    bouts = find_bouts(together, signals.dt_s, config.hands_together.min_bout_s,
+                       config.hands_together.merge_gap_s)
     values = gated_values(
         TOGETHER_OUTPUTS,
         lambda: {
@@ -301,8 +205,12 @@ def hand_to_mouth_distance_bu(signals: BodySignals, side: str) -> np.ndarray:
     "hand_to_mouth",
     outputs=MOUTH_OUTPUTS,
     landmarks=MOUTH_LANDMARKS,
+    optional_landmarks=tuple(f"{side}_{p}" for side in ("left", "right")
+                             for p in HAND_EXTRA_POINTS),
     postures=POSTURES,
-    views=("top",),
+    views=VIEWS,
+    posture_reason=NOT_LYING_REASON,
+    view_reason=SIDE_VIEW_REASON,
     per_side=True,
 )
 def hand_to_mouth(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
@@ -313,9 +221,9 @@ def hand_to_mouth(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         distance = hand_to_mouth_distance_bu(signals, side)
         usable = relevant & np.isfinite(distance)
         with np.errstate(invalid="ignore"):
-            near = usable & (distance < config.hand_to_mouth_distance)
-        bouts = find_bouts(near, signals.dt_s, config.hand_to_mouth_min_duration_s,
-                           config.bout_merge_gap_s)
+            near = usable & (distance < config.hand_to_mouth.max_distance_bu)
+        bouts = find_bouts(near, signals.dt_s, config.hand_to_mouth.min_duration_s,
+                           config.hand_to_mouth.merge_gap_s)
         in_bouts = sum(last - first + 1 for first, last in bouts)
         out = MetricOutput(values=gated_values(
             MOUTH_OUTPUTS,
@@ -339,8 +247,8 @@ def hand_to_mouth(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             unit="BU",
             values=np.where(usable, distance, np.nan),
             event_types=("hand_to_mouth",),
-            reference_lines=(config.hand_to_mouth_distance,),
+            reference_lines=(config.hand_to_mouth.max_distance_bu,),
         ))
         return out
 
-    return each_side(MOUTH_OUTPUTS, measure, problem=_applicability(signals))
+    return each_side(MOUTH_OUTPUTS, measure)

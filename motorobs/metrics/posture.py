@@ -67,8 +67,8 @@ def rolls(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     coverage, failed = _posture_gate(signals, config, ROLL_OUTPUTS)
     if failed:
         return MetricOutput(values=failed)
-    found = posture_changes(signals.posture, signals.dt_s, config.posture_min_hold_s,
-                            config.posture_max_transition_s, ("supine", "prone"))
+    found = posture_changes(signals.posture, signals.dt_s, config.rolls.min_hold_s,
+                            config.rolls.max_transition_s, ("supine", "prone"))
     counts = {
         "roll_count": len(found),
         "rolls_supine_to_prone": sum(c.from_posture == "supine" for c in found),

@@ -5,20 +5,20 @@
 (some metrics still apply). Every failed check gives one plain-language reason saying what
 to change when filming again.
 
-Checks (thresholds in :class:`motorobs.config.MetricsConfig`)
-    ``duration``           the clip lasts at least ``min_valid_s`` (blocking).
+Checks (thresholds in :class:`motorobs.config.RecordingQualitySettings`)
+    ``duration``           the clip lasts at least ``MetricsConfig.min_valid_s`` (blocking).
     ``camera_view``        the view (top / side) could be recognised (blocking).
     ``body_in_view``       head, shoulders and hips seen inside the frame in at least
-                           ``quality_min_in_view_share`` of the clip (blocking).
-    ``body_size``          shoulder width >= ``quality_min_body_scale`` x the frame's
+                           ``min_in_view_share`` of the clip (blocking).
+    ``body_size``          shoulder width >= ``min_body_scale`` x the frame's
                            shorter side (blocking).
     ``camera_steady``      head and trunk moving together as one rigid piece (camera moved or
-                           baby carried) in at most ``quality_max_camera_share`` of the clip
+                           baby carried) in at most ``max_camera_share`` of the clip
                            (blocking).
-    ``one_person``         another person in view in at most ``quality_max_crowded_share`` of
+    ``one_person``         another person in view in at most ``max_crowded_share`` of
                            the clip, from the landmarks' ``frames_with_several_people``
                            (blocking).
-    ``limbs_in_view``      wrists and knees seen in at least ``quality_min_in_view_share`` of
+    ``limbs_in_view``      wrists and knees seen in at least ``min_in_view_share`` of
                            the clip (advisory: hand metrics use only the time they were seen).
     ``view_for_posture``   the camera suits the main posture: side-on for tummy time, above
                            for lying on the back (advisory).
@@ -158,8 +158,9 @@ def assess_quality(signals: BodySignals, config: MetricsConfig) -> QualityVerdic
     signals
         Cleaned signals of the clip.
     config
-        Thresholds (``quality_*``, ``min_valid_s``).
+        Thresholds (``recording_quality`` section, and ``min_valid_s``).
     """
+    q = config.recording_quality
     checks: dict[str, dict[str, Any]] = {}
     duration = signals.n_frames * signals.dt_s
     checks["duration"] = _check(
@@ -174,36 +175,36 @@ def assess_quality(signals: BodySignals, config: MetricsConfig) -> QualityVerdic
     share, worst, unseen, outside = body_in_view(signals) if signals.n_frames else (0, "", 1, 0)
     where = ("outside the picture" if outside >= unseen / 2 else "hidden or unclear")
     checks["body_in_view"] = _check(
-        share >= config.quality_min_in_view_share, True, share,
-        config.quality_min_in_view_share, "share of frames",
+        share >= q.min_in_view_share, True, share,
+        q.min_in_view_share, "share of frames",
         f"The baby's {_words(worst)} was {where} in {unseen:.0%} of the clip: keep the whole "
         "baby, head to feet, in the picture (move the camera back or centre the baby).")
 
     frame_side = min(signals.frame_width, signals.frame_height)
     scale = signals.body_unit_px / frame_side if frame_side > 1 else float("nan")
     checks["body_size"] = _check(
-        bool(np.isfinite(scale) and scale >= config.quality_min_body_scale), True, scale,
-        config.quality_min_body_scale, "shoulder width / frame side",
+        bool(np.isfinite(scale) and scale >= q.min_body_scale), True, scale,
+        q.min_body_scale, "shoulder width / frame side",
         "The baby looks too small in the picture: move the camera closer so the baby fills "
         "most of the picture.")
 
     rigid, non_rigid = rigid_motion_bu_s(signals)
     known = np.isfinite(rigid) & np.isfinite(non_rigid)
     with np.errstate(invalid="ignore"):
-        moving = known & (rigid > config.quality_camera_speed_bu_s) & (
-            non_rigid < config.quality_camera_rigid_ratio * rigid)
+        moving = known & (rigid > q.camera_speed_bu_per_s) & (
+            non_rigid < q.camera_rigid_ratio * rigid)
     camera_share = float(moving.sum() / known.sum()) if known.any() else 0.0
     checks["camera_steady"] = _check(
-        camera_share <= config.quality_max_camera_share, True, camera_share,
-        config.quality_max_camera_share, "share of frames",
+        camera_share <= q.max_camera_share, True, camera_share,
+        q.max_camera_share, "share of frames",
         f"The whole baby moved in the picture as one piece in {camera_share:.0%} of the clip "
         "(the camera moved, or the baby was moved): rest the phone on something steady and "
         "keep it still.")
 
     crowded = crowded_share(signals.attrs, len(signals.time_s))
     checks["one_person"] = _check(
-        crowded is None or crowded <= config.quality_max_crowded_share, True, crowded,
-        config.quality_max_crowded_share, "share of frames",
+        crowded is None or crowded <= q.max_crowded_share, True, crowded,
+        q.max_crowded_share, "share of frames",
         f"Another person was in view in {crowded or 0:.0%} of the clip, and the pose model "
         "may follow them instead of the baby: film the baby alone (keep your hands and face "
         "out of the picture).")
@@ -215,8 +216,8 @@ def assess_quality(signals: BodySignals, config: MetricsConfig) -> QualityVerdic
                  for n in limb_names}
     worst_limb = min(limb_seen, key=limb_seen.__getitem__)
     checks["limbs_in_view"] = _check(
-        limb_seen[worst_limb] >= config.quality_min_in_view_share, False,
-        limb_seen[worst_limb], config.quality_min_in_view_share, "share of frames",
+        limb_seen[worst_limb] >= q.min_in_view_share, False,
+        limb_seen[worst_limb], q.min_in_view_share, "share of frames",
         f"Note: the baby's {_words(worst_limb)} was out of view or hidden in "
         f"{1 - limb_seen[worst_limb]:.0%} of the clip; metrics of that limb use only the time "
         "it was seen.")

@@ -1,8 +1,7 @@
 """Reaching: hand movements away from rest and (optionally) back, per hand.
 
 Signals: the hand's position relative to its own shoulder in the image, divided by the
-body unit (BU, shoulder width; "body length" in ``peak_speed_bl_per_s`` is this same
-unit), and its speed (BU/s), from the low-pass filtered landmarks. Working relative to
+body unit (BU, shoulder width), and its speed (BU/s), from the low-pass filtered landmarks. Working relative to
 the shoulder removes movement of the whole body.
 
 Each reach is also described by the kinematics of its outward movement (onset to
@@ -16,12 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motorobs.config import MetricsConfig
+from motorobs.config import MetricsConfig, MidlineCrossingsSettings, ReachingSettings
 from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
+from motorobs.metrics.body_midline import POSTURES as MIDLINE_POSTURES
+from motorobs.metrics.body_midline import VIEWS as MIDLINE_VIEWS
+from motorobs.metrics.body_midline import detect_crossings, hand_lateral_bu
 from motorobs.metrics.common import each_side, gated_values, runs, unavailable
 from motorobs.metrics.kinematics import movement_unit_peaks, sparc, straightness_index
-from motorobs.metrics.midline import POSTURES as MIDLINE_POSTURES
-from motorobs.metrics.midline import detect_crossings, hand_lateral_bu
 from motorobs.signals import BodySignals
 
 REACH_OUTPUTS = {
@@ -39,7 +39,7 @@ REACH_QUALITY_OUTPUTS = {
         "Median duration of the hand's reaches, from movement onset to arrival (the outward "
         "movement, without hold and return).",
     ),
-    "reach_peak_speed_median_bu_s": (
+    "reach_peak_speed_median_bu_per_s": (
         "BU/s",
         "Median of the reaches' peak hand speed relative to the shoulder, in shoulder widths "
         "per second.",
@@ -60,8 +60,8 @@ REACH_QUALITY_OUTPUTS = {
         "cycles) per reach; 1 is the mature, single-unit reach.",
     ),
 }
-LANDMARKS = ("left_shoulder", "right_shoulder", "left_wrist", "right_wrist",
-             "left_hand_wrist", "right_hand_wrist")
+LANDMARKS = ("left_shoulder", "right_shoulder", ("left_wrist", "left_hand_wrist"),
+             ("right_wrist", "right_hand_wrist"))
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def detect_reaches(
     relative_bu: np.ndarray,
     speed_bu_s: np.ndarray,
     dt_s: float,
-    config: MetricsConfig,
+    settings: ReachingSettings,
 ) -> list[Reach]:
     """Reaches of one hand.
 
@@ -129,33 +129,34 @@ def detect_reaches(
         (T,) speed of the hand relative to the shoulder (BU/s).
     dt_s
         Frame duration (s).
-    config
-        ``reach_min_speed`` starts a movement bout; bouts closer than
-        ``reach_merge_gap_s`` merge; a bout lasting ``reach_min_duration_s`` to
-        ``reach_max_duration_s`` whose net displacement is at least
-        ``reach_min_displacement`` is a movement. A movement is a reach unless it brings the
-        hand back to within half the previous reach's displacement of that reach's start
-        within ``reach_max_duration_s`` after it arrived: then it is that reach's return.
+    settings
+        ``min_speed_bu_per_s`` starts a movement bout; bouts closer than
+        ``merge_gap_s`` merge; a bout lasting ``min_duration_s`` to ``max_duration_s``
+        whose net displacement is at least ``min_displacement_bu`` is a movement. A
+        movement is a reach unless it brings the hand back to within half the previous
+        reach's displacement of that reach's start within ``max_duration_s`` after it
+        arrived: then it is that reach's return.
 
     Returns
     -------
     Reaches in time order.
     """
-    merge = int(round(config.reach_merge_gap_s / dt_s)) if dt_s > 0 else 0
+    merge = int(round(settings.merge_gap_s / dt_s)) if dt_s > 0 else 0
     reaches: list[Reach] = []
     open_reach: Reach | None = None
-    bouts = movement_bouts(speed_bu_s, config.reach_min_speed, merge, config.reach_rest_floor)
+    bouts = movement_bouts(speed_bu_s, settings.min_speed_bu_per_s, merge,
+                           settings.rest_floor_bu_per_s)
     for first, last in bouts:
         duration = (last - first) * dt_s
         start, end = relative_bu[first], relative_bu[last]
         displacement = float(np.linalg.norm(end - start))
-        if not np.isfinite(displacement) or displacement < config.reach_min_displacement:
+        if not np.isfinite(displacement) or displacement < settings.min_displacement_bu:
             continue
-        if not config.reach_min_duration_s <= duration <= config.reach_max_duration_s:
+        if not settings.min_duration_s <= duration <= settings.max_duration_s:
             continue
         if open_reach is not None:
             back_to_start = np.linalg.norm(end - relative_bu[open_reach.onset])
-            soon = (first - open_reach.arrival) * dt_s <= config.reach_max_duration_s
+            soon = (first - open_reach.arrival) * dt_s <= settings.max_duration_s
             if soon and back_to_start < 0.5 * open_reach.displacement:
                 reaches[-1] = Reach(open_reach.onset, open_reach.arrival, last,
                                     open_reach.peak_speed, open_reach.displacement, True)
@@ -176,7 +177,7 @@ class ReachKinematics:
 
     complete: bool
     """The hand was seen throughout, and the movement started and ended at rest (speed at
-    onset and arrival at most ``reach_min_speed``); False e.g. when the hand was lost from
+    onset and arrival at most ``min_speed_bu_per_s``); False e.g. when the hand was lost from
     view while still moving."""
     duration_s: float
     """Arrival minus onset (s)."""
@@ -197,7 +198,7 @@ def reach_kinematics(
     speed_bu_s: np.ndarray,
     reach: Reach,
     rate_hz: float,
-    config: MetricsConfig,
+    settings: ReachingSettings,
 ) -> ReachKinematics:
     """Describe the outward movement of one reach.
 
@@ -211,9 +212,9 @@ def reach_kinematics(
         The reach (its ``onset`` and ``arrival`` delimit the outward movement).
     rate_hz
         Sampling rate (Hz).
-    config
-        ``reach_min_speed`` (rest at both ends), ``reach_unit_min_rise`` /
-        ``reach_unit_min_fraction`` for movement units, ``sparc_amplitude_threshold`` /
+    settings
+        ``min_speed_bu_per_s`` (rest at both ends), ``unit_min_rise_bu_per_s`` /
+        ``unit_min_fraction`` for movement units, ``sparc_amplitude_threshold`` /
         ``sparc_max_cutoff_hz`` for SPARC.
     """
     window = slice(reach.onset, reach.arrival + 1)
@@ -221,7 +222,8 @@ def reach_kinematics(
     frames = reach.arrival - reach.onset
     complete = (
         frames > 0 and bool(np.isfinite(speed).all()) and bool(np.isfinite(path).all())
-        and speed[0] <= config.reach_min_speed and speed[-1] <= config.reach_min_speed
+        and speed[0] <= settings.min_speed_bu_per_s
+        and speed[-1] <= settings.min_speed_bu_per_s
     )
     if not complete:
         nan = float("nan")
@@ -231,32 +233,31 @@ def reach_kinematics(
         duration_s=frames / rate_hz,
         peak_speed_bu_s=float(speed.max()),
         time_to_peak_pct=100.0 * int(np.argmax(speed)) / frames,
-        movement_units=float(len(movement_unit_peaks(speed, config.reach_unit_min_rise,
-                                                     config.reach_unit_min_fraction))),
+        movement_units=float(len(movement_unit_peaks(speed, settings.unit_min_rise_bu_per_s,
+                                                     settings.unit_min_fraction))),
         straightness=straightness_index(path),
-        sparc=sparc(speed, rate_hz, amplitude_threshold=config.sparc_amplitude_threshold,
-                    max_cutoff_hz=config.sparc_max_cutoff_hz),
+        sparc=sparc(speed, rate_hz, amplitude_threshold=settings.sparc_amplitude_threshold,
+                    max_cutoff_hz=settings.sparc_max_cutoff_hz),
     )
 
 
 def crossed_midline(signals: BodySignals, side: str, reach: Reach,
-                    config: MetricsConfig) -> str:
+                    settings: MidlineCrossingsSettings) -> str:
     """Whether the hand crossed the body midline during the reach (onset to offset).
 
-    Same rule as the ``midline_crossings`` metric (:func:`motorobs.metrics.midline.
-    detect_crossings`) applied to the reach's frames: "yes" when it finds a crossing;
-    "no" when it finds none and the hand was seen throughout; otherwise "unknown", also
-    where the midline cannot be seen (a view other than from above, or a frame of the
-    reach neither supine nor sitting).
+    Same rule as the ``midline_crossings`` metric
+    (:func:`motorobs.metrics.body_midline.detect_crossings`) applied to the reach's
+    frames: "yes" when it finds a crossing; "no" when it finds none and the hand was seen
+    throughout; otherwise "unknown", also where the midline cannot be seen (a view other
+    than from above, or a frame of the reach neither supine nor sitting).
     """
     window = slice(reach.onset, reach.offset + 1)
-    if not (signals.in_view("top")[window].all()
+    if not (np.isin(signals.frame_views[window], MIDLINE_VIEWS).all()
             and np.isin(signals.posture[window], MIDLINE_POSTURES).all()):
         return "unknown"
     lateral = hand_lateral_bu(signals, side)[window]
     own = lateral if side == "left" else -lateral
-    if detect_crossings(own, signals.dt_s, config.midline_margin,
-                        config.midline_min_duration_s):
+    if detect_crossings(own, signals.dt_s, settings.margin_bu, settings.min_duration_s):
         return "yes"
     return "no" if np.isfinite(own).all() else "unknown"
 
@@ -286,7 +287,7 @@ def _quality_values(
                            gate.coverage)
     samples = {
         "reach_duration_median_s": [k.duration_s for k in whole],
-        "reach_peak_speed_median_bu_s": [k.peak_speed_bu_s for k in whole],
+        "reach_peak_speed_median_bu_per_s": [k.peak_speed_bu_s for k in whole],
         "reach_straightness_median": [k.straightness for k in whole],
         "reach_sparc_median": [k.sparc for k in whole],
         "reach_movement_units_median": [k.movement_units for k in whole],
@@ -332,7 +333,7 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         usable = seen & np.isfinite(relative).all(axis=1) & np.isfinite(speed)
         relative[~usable] = np.nan
         speed = np.where(usable, speed, np.nan)
-        found = detect_reaches(relative, speed, signals.dt_s, config)
+        found = detect_reaches(relative, speed, signals.dt_s, config.reaching)
         minutes = usable.sum() * signals.dt_s / 60.0
         counted = gated_values(
             REACH_OUTPUTS,
@@ -342,14 +343,15 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             side=side,
         )
         ok = counted[0].status == "ok"
-        kinematics = [reach_kinematics(relative, speed, r, signals.rate_hz, config)
+        kinematics = [reach_kinematics(relative, speed, r, signals.rate_hz,
+                                       config.reaching)
                       for r in found] if ok else []
         out = MetricOutput(values=counted + _quality_values(counted, kinematics, side))
         if ok:
             t = signals.time_s
             out.events += [
                 Event("reach", side, float(t[r.onset]), float(t[r.offset]), {
-                    "peak_speed_bl_per_s": round(r.peak_speed, 3),
+                    "peak_speed_bu_per_s": round(r.peak_speed, 3),
                     "duration_s": round(float(t[r.offset] - t[r.onset]), 3),
                     "arrival_s": round(float(t[r.arrival]), 3),
                     "displacement_bu": round(r.displacement, 3),
@@ -360,7 +362,8 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                     "movement_units": k.movement_units,
                     "straightness_index": round(k.straightness, 3),
                     "sparc": round(k.sparc, 3),
-                    "crossed_midline": crossed_midline(signals, side, r, config),
+                    "crossed_midline": crossed_midline(signals, side, r,
+                                                       config.midline_crossings),
                 })
                 for r, k in zip(found, kinematics, strict=True)
             ]
@@ -370,7 +373,7 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             unit="BU/s",
             values=speed,
             event_types=("reach",),
-            reference_lines=(config.reach_min_speed,),
+            reference_lines=(config.reaching.min_speed_bu_per_s,),
         ))
         return out
 

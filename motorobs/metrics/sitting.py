@@ -91,24 +91,16 @@ def within_bout_deviation(values: np.ndarray, usable: np.ndarray,
     return out
 
 
-def _sitting_problem(signals: BodySignals) -> tuple[str, str] | None:
-    if not (signals.posture == "sitting").any():
-        return "not_applicable", NO_SITTING_REASON
-    return None
-
-
 @register_metric(
     "sitting_sway",
     outputs=SWAY_OUTPUTS,
     landmarks=LANDMARKS,
     postures=("sitting",),
     views=("side", "top"),
+    posture_reason=NO_SITTING_REASON,
 )
 def sitting_sway(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Trunk sway while sitting (see docs/metrics.md)."""
-    problem = _sitting_problem(signals)
-    if problem:
-        return MetricOutput(values=unavailable(SWAY_OUTPUTS, *problem))
     sitting = signals.posture == "sitting"
     trunk = trunk_vector_bu(signals)
     seen = "the near-side shoulder and hip" if signals.view == "side" else "the shoulders and hips"
@@ -149,13 +141,11 @@ def sitting_sway(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     landmarks=LANDMARKS,
     postures=("sitting",),
     views=("side", "top"),
+    posture_reason=NO_SITTING_REASON,
 )
 def sitting_balance(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Sitting time, longest sitting bout and losses of sitting, with ``sitting_loss``
     events (start: last sitting frame; end: first lying frame; detail ``to``)."""
-    problem = _sitting_problem(signals)
-    if problem:
-        return MetricOutput(values=unavailable(BALANCE_OUTPUTS, *problem))
     known = signals.posture != "unknown"
     coverage = float(known.mean())
     known_s = known.sum() * signals.dt_s
@@ -168,8 +158,8 @@ def sitting_balance(signals: BodySignals, config: MetricsConfig) -> MetricOutput
                                                coverage=coverage))
     bouts = [b for b in posture_bouts(signals.posture, signals.dt_s) if b.posture == "sitting"]
     losses = [
-        c for c in posture_changes(signals.posture, signals.dt_s, config.posture_min_hold_s,
-                                   config.posture_max_transition_s, ("sitting", *LYING))
+        c for c in posture_changes(signals.posture, signals.dt_s, config.sitting_balance.min_hold_s,
+                                   config.sitting_balance.max_transition_s, ("sitting", *LYING))
         if c.from_posture == "sitting"
     ]
     numbers = {

@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from motorobs.config import MetricsConfig
+from motorobs.metrics.applicability import applicable_frames
 from motorobs.metrics.base import MetricOutput, MetricValue, Trace, register_metric
-from motorobs.metrics.common import SIDES, each_side, gated_values, unavailable, view_problem
+from motorobs.metrics.common import SIDES, each_side, gated_values, unavailable
 from motorobs.metrics.kinematics import lagged_cross_correlation, symmetry_index
 from motorobs.signals import BodySignals
 
@@ -29,7 +30,7 @@ SIDE_VIEW_REASON = (
 LIMBS = ("arm", "leg")
 
 MOVEMENT_OUTPUTS = {
-    "arm_movement_bu_s": (
+    "arm_movement_bu_per_s": (
         "BU/s",
         "Quantity of arm movement: mean speed of the wrist relative to its shoulder while "
         "supine, in shoulder widths per second.",
@@ -39,7 +40,7 @@ MOVEMENT_OUTPUTS = {
         "Share of the supine time in which the wrist moved faster than the motion threshold "
         "relative to its shoulder.",
     ),
-    "leg_movement_bu_s": (
+    "leg_movement_bu_per_s": (
         "BU/s",
         "Quantity of leg movement: mean speed of the ankle relative to its hip while supine, "
         "in shoulder widths per second.",
@@ -82,9 +83,9 @@ SYMMETRY_OUTPUTS = {
         "Time shift at the peak leg correlation: + = the right leg follows the left.",
     ),
 }
-LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_wrist",
-             "right_wrist", "left_hand_wrist", "right_hand_wrist", "left_ankle",
-             "right_ankle")
+LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip",
+             ("left_wrist", "left_hand_wrist"), ("right_wrist", "right_hand_wrist"),
+             "left_ankle", "right_ankle")
 
 
 def limb_points(signals: BodySignals, limb: str, side: str) -> tuple[str, str]:
@@ -117,12 +118,13 @@ def _finite_or_insufficient(values: list[MetricValue], reason: str) -> list[Metr
     outputs=MOVEMENT_OUTPUTS,
     landmarks=LANDMARKS,
     postures=POSTURES,
+    posture_reason=NOT_SUPINE_REASON,
     per_side=True,
 )
 def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Quantity of movement and time in motion of each arm and leg (see docs/metrics.md)."""
-    relevant = np.isin(signals.posture, POSTURES)
-    problem = None if relevant.any() else ("not_applicable", NOT_SUPINE_REASON)
+    relevant = applicable_frames(signals, POSTURES)
+    moving_bu_per_s = config.limb_movement.motion_speed_bu_per_s
 
     def measure(side: str) -> MetricOutput:
         out = MetricOutput()
@@ -136,9 +138,9 @@ def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             out.values += gated_values(
                 outputs,
                 lambda speed=speed, usable=usable, limb=limb: {
-                    f"{limb}_movement_bu_s": float(np.mean(speed[usable])),
+                    f"{limb}_movement_bu_per_s": float(np.mean(speed[usable])),
                     f"{limb}_time_in_motion_pct":
-                        100.0 * float(np.mean(speed[usable] > config.limb_motion_speed)),
+                        100.0 * float(np.mean(speed[usable] > moving_bu_per_s)),
                 },
                 relevant=seen, usable=usable, signals=signals, config=config,
                 needs=f"the {side} {joint} and {root.replace('_', ' ')}",
@@ -150,12 +152,11 @@ def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                     label=f"{side.capitalize()} ankle speed relative to its hip",
                     unit="BU/s",
                     values=np.where(usable, speed, np.nan),
-                    reference_lines=(config.limb_motion_speed,),
+                    reference_lines=(config.limb_movement.motion_speed_bu_per_s,),
                 ))
         return out
 
-    out = each_side(MOVEMENT_OUTPUTS, measure, problem=problem, far_side_of=signals,
-                    limb="limbs")
+    out = each_side(MOVEMENT_OUTPUTS, measure, far_side_of=signals, limb="limbs")
     order = {name: i for i, name in enumerate(MOVEMENT_OUTPUTS)}
     out.values.sort(key=lambda v: (SIDES.index(v.side), order[v.name]))
     return out
@@ -167,15 +168,12 @@ def limb_movement(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     landmarks=LANDMARKS,
     postures=POSTURES,
     views=("top",),
+    posture_reason=NOT_SUPINE_REASON,
+    view_reason=SIDE_VIEW_REASON,
 )
 def limb_symmetry(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Left-right symmetry index and coupling of arm and leg movement (see docs/metrics.md)."""
-    problem = view_problem(signals, "top", SIDE_VIEW_REASON)
-    relevant = np.isin(signals.posture, POSTURES) & signals.in_view("top")
-    if problem is None and not relevant.any():
-        problem = ("not_applicable", NOT_SUPINE_REASON)
-    if problem:
-        return MetricOutput(values=unavailable(SYMMETRY_OUTPUTS, *problem))
+    relevant = applicable_frames(signals, POSTURES, ("top",))
     out = MetricOutput()
     for limb in LIMBS:
         left = limb_speed_bu_s(signals, limb, "left")
@@ -187,7 +185,7 @@ def limb_symmetry(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         def compute(limb: str = limb, left: np.ndarray = left,
                     right: np.ndarray = right) -> dict[str, float]:
             r, lag = lagged_cross_correlation(left, right, signals.rate_hz,
-                                              config.limb_xcorr_max_lag_s)
+                                              config.limb_symmetry.max_lag_s)
             return {
                 f"{limb}_symmetry_index": symmetry_index(np.nanmean(left), np.nanmean(right)),
                 f"{limb}_lr_correlation": r,

@@ -10,16 +10,13 @@ if TYPE_CHECKING:  # types only: importing motorobs.metrics loads every metric (
     from motorobs.report.record import EventRecord
 
 _PHRASES: dict[tuple[str, ...], str] = {
-    ("bl", "per", "s"): "(body units per second)",
     ("bu", "per", "s"): "(shoulder widths per second)",
-    ("bu", "s"): "(shoulder widths per second)",
     ("bu",): "(shoulder widths)",
     ("rms",): "RMS",
     ("per", "min"): "per minute",
     ("per", "s"): "per second",
     ("pct",): "(%)",
     ("deg",): "(degrees)",
-    ("bl",): "(body units)",
     ("s",): "(s)",
     ("n",): "number of",
     ("max",): "maximum",

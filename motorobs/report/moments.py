@@ -120,7 +120,7 @@ def event_caption(event_type: str, side: str | None, details: Mapping[str, Any])
         extra = f" ({format_number(depth)} shoulder widths)" if depth is not None else ""
         return f"{hand} at its furthest across the midline{extra}"
     if event_type == "reach":
-        speed = _number(details, "peak_speed_bl_per_s")
+        speed = _number(details, "peak_speed_bu_per_s")
         extra = f" ({format_number(speed)} shoulder widths per second)" if speed else ""
         return f"{hand} reaching, at its peak speed{extra}"
     if event_type == "head_lift":

@@ -357,7 +357,7 @@ def reaching_finding(metrics: Metrics, events: Sequence[EventRecord], view: str 
     certainty = _certainty([metrics.coverage("reach_count", s) for s in ok], "hands",
                            view, counted=True)
     finding = Finding("reaching", "measured", _sentence(clauses), certainty)
-    return _at(finding, _strongest(events, "reach", "peak_speed_bl_per_s"))
+    return _at(finding, _strongest(events, "reach", "peak_speed_bu_per_s"))
 
 
 def hands_together_finding(metrics: Metrics, events: Sequence[EventRecord],

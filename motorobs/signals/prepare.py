@@ -131,6 +131,17 @@ class BodySignals:
     view_segments: tuple[ViewSegment, ...] = ()
 
     @property
+    def missing_body_parts(self) -> frozenset[str]:
+        """Body-part names (``left_ear``, ``left_hand_wrist`` ...) the landmarks' source
+        skeleton has no keypoint for, from ``attrs["missing_body_parts"]`` (a JSON list, or
+        a list); empty for MediaPipe landmarks and when the attribute is absent. Metrics
+        needing one of them are ``not_applicable`` (:func:`motorobs.metrics.compute_metrics`)."""
+        import json
+
+        raw = self.attrs.get("missing_body_parts") or "[]"
+        return frozenset(json.loads(raw) if isinstance(raw, str) else raw)
+
+    @property
     def frame_views(self) -> np.ndarray:
         """(T,) camera view of each frame ("top", "side" or "unknown")."""
         views = np.full(self.n_frames, self.view, dtype=object)

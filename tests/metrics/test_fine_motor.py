@@ -86,7 +86,8 @@ def test_aperture_of_constructed_open_and_closed_hands():
                       FIST[i] @ np.stack([ALONG, ACROSS, NORMAL])]) for i in range(5)]
     aperture = hand_aperture(wrist, mcp, tips)
     assert aperture == pytest.approx([OPEN_APERTURE, FIST_APERTURE], abs=1e-12)
-    assert OPEN_APERTURE > CONFIG.hand_open_aperture > CONFIG.hand_closed_aperture > FIST_APERTURE
+    settings = CONFIG.hand_opening
+    assert OPEN_APERTURE > settings.open_aperture > settings.closed_aperture > FIST_APERTURE
 
 
 def test_detect_grasps_hysteresis_and_minimum_duration():
@@ -116,8 +117,8 @@ def test_scripted_open_close_sequence(rotation_deg, mirror):
     # Grasp = first frame at or below the closed level, release = first frame back at or
     # above the open level; the frame grid and the low-pass filter shift these by < 1.5 frame.
     for event, (closing, opening) in zip(grasps, [(2.0, 3.5), (5.5, 7.0)], strict=True):
-        closed_at = crossing_time(closing, 0.3, True, CONFIG.hand_closed_aperture)
-        opened_at = crossing_time(opening, 0.3, False, CONFIG.hand_open_aperture)
+        closed_at = crossing_time(closing, 0.3, True, CONFIG.hand_opening.closed_aperture)
+        opened_at = crossing_time(opening, 0.3, False, CONFIG.hand_opening.open_aperture)
         assert abs(event.start_s - closed_at) <= 1.5 / FPS
         assert abs(event.end_s - opened_at) <= 1.5 / FPS
         assert event.details["released"] == "yes"
@@ -156,7 +157,6 @@ def test_far_hand_in_side_view():
 
 
 def test_a_hand_too_small_in_the_picture_is_not_read():
-    import dataclasses
 
     from motorobs.metrics.fine_motor import palm_length_px
 
@@ -164,13 +164,13 @@ def test_a_hand_too_small_in_the_picture_is_not_read():
     signals = prepare_signals(ds, SignalConfig())
     palm = palm_length_px(signals, "left")
     assert np.nanmax(palm) - np.nanmin(palm) < 1e-6 * np.nanmax(palm)  # a rigid palm
-    too_small = dataclasses.replace(CONFIG, min_palm_px=1.01 * float(np.nanmax(palm)))
-    large_enough = dataclasses.replace(CONFIG, min_palm_px=0.99 * float(np.nanmin(palm)))
+    too_small = CONFIG.with_section("hand_opening", min_palm_px=1.01 * float(np.nanmax(palm)))
+    large_enough = CONFIG.with_section("hand_opening", min_palm_px=0.99 * float(np.nanmin(palm)))
     out = compute_metrics(signals, too_small, ["hand_opening"])
     for name in ("hand_aperture_median", "grasp_count"):
         v = value(out, name)
         assert v.status == "insufficient_data" and v.value is None and v.coverage == 0
-        assert f"palm at least {too_small.min_palm_px:g} px" in v.reason
+        assert f"palm at least {too_small.hand_opening.min_palm_px:g} px" in v.reason
     assert not [e for e in out.events if e.type == "grasp"]
     assert value(compute_metrics(signals, large_enough, ["hand_opening"]),
                  "grasp_count").value == 2

@@ -8,7 +8,7 @@ from scipy.optimize import brentq
 
 from motorobs.config import MetricsConfig, SignalConfig
 from motorobs.metrics import compute_metrics
-from motorobs.metrics.midline import detect_crossings
+from motorobs.metrics.body_midline import detect_crossings
 from motorobs.signals import prepare_signals
 from tests.signals.synthetic import REST_POINTS, min_jerk, out_and_back, synthetic_dataset
 
@@ -147,7 +147,7 @@ def test_contralateral_reach_and_time_on_the_other_side():
     assert value(out, "midline_max_contralateral_bu", "right").value == pytest.approx(0.6,
                                                                                      abs=0.01)
     lateral = crossing_trajectory()[:, 0]          # + = infant's left = the right hand's far side
-    truth = np.sum(lateral > CONFIG.midline_margin) / FPS
+    truth = np.sum(lateral > CONFIG.midline_crossings.margin_bu) / FPS
     assert abs(value(out, "midline_contralateral_time_s", "right").value - truth) <= 2 / FPS
     assert value(out, "midline_max_contralateral_bu", "left").value == 0.0
     assert value(out, "midline_contralateral_time_s", "left").value == 0.0
@@ -186,7 +186,7 @@ def test_hand_to_mouth_bout_of_the_right_hand():
     ds = synthetic_dataset(n_frames=N, fps=FPS, rotation_deg=120, noise_px=0.5, seed=6,
                            trajectories={"right_wrist": right})
     out = compute_metrics(prepare_signals(ds, SignalConfig()), CONFIG, ["hand_to_mouth"])
-    near = np.linalg.norm(right[:, :2] - mouth[:2], axis=1) < CONFIG.hand_to_mouth_distance
+    near = np.linalg.norm(right[:, :2] - mouth[:2], axis=1) < CONFIG.hand_to_mouth.max_distance_bu
     (duration,) = analytic_bouts(near)
     assert value(out, "hand_to_mouth_bouts", "right").value == 1
     assert value(out, "hand_to_mouth_pct", "right").value == pytest.approx(

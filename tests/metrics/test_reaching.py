@@ -40,7 +40,7 @@ def test_out_hold_back_is_one_reach_with_the_minimum_jerk_peak_speed(rotation_de
     side = "right" if mirror else "left"
     assert count(out, side).value == 1
     (reach,) = reaches(out, side)
-    assert reach.details["peak_speed_bl_per_s"] == pytest.approx(1.875 * distance / duration,
+    assert reach.details["peak_speed_bu_per_s"] == pytest.approx(1.875 * distance / duration,
                                                                  rel=0.04)
     assert abs(reach.start_s - 1.0) < 0.15          # movement onset
     assert abs(reach.details["arrival_s"] - 2.0) < 0.15
@@ -82,7 +82,7 @@ def test_long_gap_gives_insufficient_data():
 
 # --- Reach quality: per-reach kinematics and per-hand medians -------------------------
 
-QUALITY = ("reach_duration_median_s", "reach_peak_speed_median_bu_s",
+QUALITY = ("reach_duration_median_s", "reach_peak_speed_median_bu_per_s",
            "reach_straightness_median", "reach_sparc_median", "reach_movement_units_median")
 SPARC_MIN_JERK = -1.4068     # one minimum-jerk movement (tests/metrics/test_kinematics.py)
 
@@ -112,8 +112,8 @@ def test_a_minimum_jerk_reach_is_one_straight_smooth_unit(rotation_deg, mirror):
     # The 5 Hz low-pass spreads onset and arrival by up to one frame each (+ rounding).
     assert d["outward_duration_s"] == pytest.approx(1.0, abs=2 / FPS + 1e-3)
     assert value(out, "reach_movement_units_median", side).value == 1
-    assert value(out, "reach_peak_speed_median_bu_s", side).value == pytest.approx(
-        d["peak_speed_bl_per_s"], abs=1e-3)
+    assert value(out, "reach_peak_speed_median_bu_per_s", side).value == pytest.approx(
+        d["peak_speed_bu_per_s"], abs=1e-3)
 
 
 def test_a_semicircular_reach_has_straightness_pi_over_two():
@@ -145,8 +145,8 @@ def test_medians_over_reaches_of_different_durations():
     for measured, true in zip(durations, (0.6, 1.0, 1.4), strict=True):
         assert measured == pytest.approx(true, abs=2 / FPS + 1e-3)
     assert value(out, "reach_duration_median_s").value == pytest.approx(durations[1], abs=1e-3)
-    peaks = sorted(e.details["peak_speed_bl_per_s"] for e in reaches(out))
-    assert value(out, "reach_peak_speed_median_bu_s").value == pytest.approx(peaks[1], abs=2e-3)
+    peaks = sorted(e.details["peak_speed_bu_per_s"] for e in reaches(out))
+    assert value(out, "reach_peak_speed_median_bu_per_s").value == pytest.approx(peaks[1], abs=2e-3)
     assert peaks[1] == pytest.approx(1.875 * 1.2 / 1.0, rel=0.04)
 
 

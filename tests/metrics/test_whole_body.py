@@ -48,8 +48,8 @@ def test_constant_speed_circling_for_half_the_clip():
     out = run({"left_wrist": circling(WRIST_REST["left"], 0.2, 2.5, 7.5, 0.8)})
     moving = value(out, "arm_time_in_motion_pct", "left")
     assert moving.value == pytest.approx(50.0, abs=100 * 3 / N)    # within 3 frames
-    assert value(out, "arm_movement_bu_s", "left").value == pytest.approx(speed / 2, rel=0.03)
-    assert value(out, "arm_movement_bu_s", "right").value == pytest.approx(0.0, abs=1e-6)
+    assert value(out, "arm_movement_bu_per_s", "left").value == pytest.approx(speed / 2, rel=0.03)
+    assert value(out, "arm_movement_bu_per_s", "right").value == pytest.approx(0.0, abs=1e-6)
     assert value(out, "arm_time_in_motion_pct", "right").value == 0.0
     assert value(out, "arm_symmetry_index").value == pytest.approx(2.0, abs=1e-4)
 
@@ -98,18 +98,19 @@ def test_still_limbs_with_tracking_noise_are_not_in_motion():
                "right_ankle": np.tile(ANKLE_REST["right"], (N, 1))}, noise_px=1.5, seed=5)
     for side in ("left", "right"):
         assert value(out, "leg_time_in_motion_pct", side).value < 5.0
-        assert value(out, "leg_movement_bu_s", side).value < CONFIG.limb_motion_speed
+        moving = CONFIG.limb_movement.motion_speed_bu_per_s
+        assert value(out, "leg_movement_bu_per_s", side).value < moving
 
 
 def test_missing_ankles_and_long_gaps_give_insufficient_data():
     out = run({"left_wrist": kicks(WRIST_REST["left"], (1.0,), 0.5)},
               hidden={"right_wrist": [(0, 200)]})
-    leg = value(out, "leg_movement_bu_s", "left")          # ankles never placed: unseen
+    leg = value(out, "leg_movement_bu_per_s", "left")          # ankles never placed: unseen
     assert leg.status == "insufficient_data" and leg.value is None and "ankle" in leg.reason
-    right_arm = value(out, "arm_movement_bu_s", "right")
+    right_arm = value(out, "arm_movement_bu_per_s", "right")
     assert right_arm.status == "insufficient_data"
     assert right_arm.coverage == pytest.approx(100 / N)
-    assert value(out, "arm_movement_bu_s", "left").status == "ok"
+    assert value(out, "arm_movement_bu_per_s", "left").status == "ok"
     assert value(out, "arm_symmetry_index").status == "insufficient_data"
 
 
@@ -127,5 +128,5 @@ def test_side_view_symmetry_not_applicable_and_far_limbs_insufficient():
                "right_ankle": np.tile(ANKLE_REST["right"], (N, 1))}, pose="supine_side")
     assert value(out, "arm_symmetry_index").status == "not_applicable"
     assert "far limbs" in value(out, "arm_symmetry_index").reason
-    assert value(out, "arm_movement_bu_s", "right").status == "insufficient_data"
-    assert value(out, "arm_movement_bu_s", "left").status == "ok"
+    assert value(out, "arm_movement_bu_per_s", "right").status == "insufficient_data"
+    assert value(out, "arm_movement_bu_per_s", "left").status == "ok"

@@ -104,9 +104,9 @@ def make_metrics() -> list[MetricValue]:
 
 def make_events() -> list[Event]:
     return [
-        Event("midline_crossing", "right", 0.3, 0.6, {"depth_bl": 0.31}),
-        Event("reach", "left", 0.9, 1.1, {"peak_speed_bl_per_s": 1.4}),  # face hidden here
-        Event("midline_crossing", "left", 1.4, 1.7, {"depth_bl": 0.2}),
+        Event("midline_crossing", "right", 0.3, 0.6, {"max_contralateral_bu": 0.31}),
+        Event("reach", "left", 0.9, 1.1, {"peak_speed_bu_per_s": 1.4}),  # face hidden here
+        Event("midline_crossing", "left", 1.4, 1.7, {"max_contralateral_bu": 0.2}),
     ]
 
 

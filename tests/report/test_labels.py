@@ -16,7 +16,7 @@ from motorobs.report.labels import (
 def test_humanize_expands_abbreviations():
     assert humanize("midline_crossings_per_min") == "Midline crossings per minute"
     assert humanize("n_reaches") == "Number of reaches"
-    assert humanize("reach_peak_speed_bl_per_s") == "Reach peak speed (body units per second)"
+    assert humanize("reach_peak_speed_bu_per_s") == "Reach peak speed (shoulder widths per second)"
     assert humanize("head_lift_max_deg") == "Head lift maximum (degrees)"
     assert humanize("minute") == "Minute"
 

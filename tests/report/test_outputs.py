@@ -88,11 +88,11 @@ def test_events_csv_columns_and_rows(clip_result, tmp_path):
     assert not (tmp_path / "report.html").exists()
     table = pd.read_csv(tmp_path / "events.csv")
     assert list(table.columns[:4]) == ["type", "side", "start_s", "end_s"]
-    assert {"depth_bl", "peak_speed_bl_per_s"} <= set(table.columns)
+    assert {"max_contralateral_bu", "peak_speed_bu_per_s"} <= set(table.columns)
     assert table[["type", "side", "start_s"]].values.tolist() == [
         ["midline_crossing", "right", 0.3], ["reach", "left", 0.9],
         ["midline_crossing", "left", 1.4]]
-    assert table.loc[1, "peak_speed_bl_per_s"] == 1.4
+    assert table.loc[1, "peak_speed_bu_per_s"] == 1.4
 
 
 def test_events_csv_without_events_has_the_header(clip_result, tmp_path):

@@ -135,8 +135,8 @@ def test_too_little_data_says_so_instead_of_a_number():
 def test_reaches_of_both_hands_and_of_one():
     both = [ok("reach_count", 1, "left"), ok("reach_count", 3, "right")]
     one = [ok("reach_count", 0, "left"), ok("reach_count", 4, "right")]
-    reach = [EventRecord("reach", "right", 1.0, 2.0, {"peak_speed_bl_per_s": 2.0}, 1.4),
-             EventRecord("reach", "right", 5.0, 6.0, {"peak_speed_bl_per_s": 3.0}, 5.3)]
+    reach = [EventRecord("reach", "right", 1.0, 2.0, {"peak_speed_bu_per_s": 2.0}, 1.4),
+             EventRecord("reach", "right", 5.0, 6.0, {"peak_speed_bu_per_s": 3.0}, 5.3)]
     (f,) = by_family(summarize(both, reach, facts()), "reaching")
     assert f.text == "Reached 4 times: 3 with the right hand, 1 with the left."
     assert f.moment_s == 5.3  # the fastest reach, at its peak speed

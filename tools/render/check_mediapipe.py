@@ -161,9 +161,9 @@ def summarise(ap3, ap2, truth, curl, tested, fps):
         out[f"{name}_true_aperture_median"] = (
             round(float(np.median(truth[mask])), 3) if mask.any() else None
         )
-    cfg = MetricsConfig()
+    cfg = MetricsConfig().hand_opening
     found = detect_grasps(
-        ap3, 1 / fps, cfg.hand_open_aperture, cfg.hand_closed_aperture, cfg.grasp_min_duration_s
+        ap3, 1 / fps, cfg.open_aperture, cfg.closed_aperture, cfg.grasp_min_duration_s
     )
     out["mp_grasps"] = [[g.closed, g.released] for g in found]
     return out
