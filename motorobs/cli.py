@@ -52,6 +52,36 @@ CameraOption = Annotated[
         "recognise a baby sitting face-on to the camera).",
     ),
 ]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Settings from this TOML file (docs/example-config.toml lists every setting); "
+        "options given on the command line win over it.",
+        dir_okay=False,
+    ),
+]
+
+
+def _settings(config_file: Path | None, ctx: typer.Context, names: dict[str, str] | None = None,
+              **sections: dict[str, object]) -> AnalysisConfig:
+    """The defaults, then ``--config FILE``, then the settings of ``sections``
+    (``report={"blur_faces": ...}``) whose command-line option the user gave: an option left
+    at its default does not override the file. ``names`` maps a setting to its option's
+    parameter name where they differ. A bad file: exit 2 with the message."""
+    try:
+        base = AnalysisConfig() if config_file is None else AnalysisConfig.from_toml(config_file)
+    except MotorobsError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from None
+    given = {
+        section: {key: value for key, value in values.items()
+                  if getattr(ctx.get_parameter_source((names or {}).get(key, key)), "name",
+                             "DEFAULT") not in ("DEFAULT", "DEFAULT_MAP")}
+        for section, values in sections.items()
+    }
+    return base.with_overrides(**given)
+
+
 err = Console(stderr=True)
 out = Console()
 
@@ -94,6 +124,7 @@ def default_workers() -> int:
 
 @app.command()
 def analyze(
+    ctx: typer.Context,
     inputs: Annotated[
         list[Path],
         typer.Argument(help="Video files (mp4, mov, m4v, avi, mkv, webm) or folders of videos."),
@@ -140,6 +171,7 @@ def analyze(
                      'Needs pip install "motorobs[dask]".'),
     ] = None,
     camera: CameraOption = CameraPosition.auto,
+    config_file: ConfigOption = None,
     overlay_video: Annotated[
         bool,
         typer.Option("--overlay-video",
@@ -155,12 +187,10 @@ def analyze(
     from motorobs.batch import BatchInterrupted, run_batch
 
     videos, failures = _collect_videos(inputs)
-    pose = {"model_dir": model_dir}
-    if fps is not None:
-        pose["analysis_fps"] = fps or None
-    config = AnalysisConfig().with_overrides(pose=pose, report={"blur_faces": blur_faces,
-                                                                "overlay_video": overlay_video},
-                                             signals={"camera": camera.value})
+    config = _settings(config_file, ctx, {"analysis_fps": "fps"},
+                       pose={"model_dir": model_dir, "analysis_fps": fps or None},
+                       report={"blur_faces": blur_faces, "overlay_video": overlay_video},
+                       signals={"camera": camera.value})
     with _user_errors_logged_to(output) as console:
         for _name, message in failures:
             logger.error("%s", message)
@@ -431,6 +461,7 @@ def trends(
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     folder: Annotated[
         Path,
         typer.Argument(help="Folder of clips with ground-truth files (<clip>.events.json).",
@@ -441,6 +472,7 @@ def validate(
     ] = Path("validation"),
     model_dir: ModelDirOption = None,
     camera: CameraOption = CameraPosition.auto,
+    config_file: ConfigOption = None,
 ) -> None:
     """Score motorobs against ground truth: event precision, recall and F1 per event type,
     onset error (s), head-lift angle error (degrees), hand-aperture error and posture
@@ -449,8 +481,8 @@ def validate(
 
     from motorobs.validation import validate_folder
 
-    config = AnalysisConfig().with_overrides(pose={"model_dir": model_dir},
-                                             signals={"camera": camera.value})
+    config = _settings(config_file, ctx, pose={"model_dir": model_dir},
+                       signals={"camera": camera.value})
     with _user_errors_logged_to(output):
         scores, events, angles = validate_folder(folder, output, config)
     table = Table(title="events")

@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 
 from motorobs.config import CAMERA_POSITIONS, SignalConfig
+from motorobs.landmarks import with_all_body_parts
 from motorobs.signals.body_frame import BodyFrame, compute_body_frame
 from motorobs.signals.cleaning import (
     derivative_window_samples,
@@ -338,7 +339,7 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     if config.camera not in CAMERA_POSITIONS:
         raise ValueError(f"Unknown camera position {config.camera!r}; choose one of "
                          f"{', '.join(CAMERA_POSITIONS)}.")
-    ds = _infant(ds)
+    ds = with_all_body_parts(_infant(ds))  # body parts the source lacks: NaN
     time_s = np.asarray(ds["time"].values, float)
     names = [str(k) for k in ds["keypoint"].values]
     width = int(ds.attrs.get("frame_width", 1))
