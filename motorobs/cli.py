@@ -1,7 +1,9 @@
 """The ``motorobs`` command line (Typer).
 
 Commands: ``analyze`` (videos or folders -> landmarks, metrics, reports; parallel and
-resumable, see :mod:`motorobs.batch`), ``report`` (rebuild reports from saved outputs), ``info``
+resumable, see :mod:`motorobs.batch`; or ``--landmarks FILE``, keypoints of another tool),
+``export`` (a clip's landmarks for movement, COCO, DeepLabCut, SLEAP, OpenPose),
+``report`` (rebuild reports from saved outputs), ``info``
 (versions and where the models are), ``metrics`` (every metric with its unit and definition).
 User mistakes give a one-line message naming the file and the fix, never a traceback.
 """
@@ -126,9 +128,9 @@ def default_workers() -> int:
 def analyze(
     ctx: typer.Context,
     inputs: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(help="Video files (mp4, mov, m4v, avi, mkv, webm) or folders of videos."),
-    ],
+    ] = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Folder for the results.")
     ] = Path("results"),
@@ -178,14 +180,48 @@ def analyze(
                      help="Also write OUTPUT/<clip>/overlay.webm, shown in the report: the "
                      "analysed frames with the skeleton drawn and every face blurred."),
     ] = False,
+    landmarks: Annotated[
+        Path | None,
+        typer.Option("--landmarks", help="Analyse keypoints another tool made instead of "
+                     "videos (DeepLabCut .csv/.h5, SLEAP .slp, an OpenPose JSON folder, COCO "
+                     ".json, movement .nc, landmarks.parquet; docs/formats/); no MediaPipe. "
+                     "Writes OUTPUT/<file name>/."),
+    ] = None,
+    video: Annotated[
+        Path | None,
+        typer.Option("--video", help="With --landmarks: the clip they were made from (its "
+                     "frame rate and size; key frames in the report). Without it the report "
+                     "has no key frames."),
+    ] = None,
+    landmarks_format: Annotated[
+        str | None,
+        typer.Option("--format", help="With --landmarks: the file's format (dlc, sleap, "
+                     "openpose, coco, movement, parquet); default: detected."),
+    ] = None,
+    landmarks_fps: Annotated[
+        float | None,
+        typer.Option("--landmarks-fps", min=0, help="With --landmarks: frames per second of "
+                     "the keypoints, for files that do not record it (default: --video's)."),
+    ] = None,
 ) -> None:
     """Analyse videos: writes, per clip, landmarks.parquet, metrics.json, events.csv and
     report.html into OUTPUT/<clip>/, plus OUTPUT/summary.csv and OUTPUT/index.html.
 
     Resumable: OUTPUT/manifest.jsonl records each clip's state; running the same command
-    again skips the clips already done with the same video, settings and models."""
+    again skips the clips already done with the same video, settings and models.
+
+    With --landmarks FILE: the metrics and report from another tool's keypoints (no pose
+    estimation), into OUTPUT/<file name>/."""
     from motorobs.batch import BatchInterrupted, run_batch
 
+    if landmarks is not None:
+        if inputs:
+            _fail("give either videos or --landmarks FILE, not both.")
+        _analyze_landmarks_file(landmarks, video, landmarks_format, landmarks_fps, output,
+                                _settings(config_file, ctx, signals={"camera": camera.value}))
+        return
+    if not inputs:
+        _fail("give video files or folders to analyse (or --landmarks FILE).")
     videos, failures = _collect_videos(inputs)
     config = _settings(config_file, ctx, {"analysis_fps": "fps"},
                        pose={"model_dir": model_dir, "analysis_fps": fps or None},
@@ -226,6 +262,59 @@ def analyze(
     )
     if summary.failures:
         raise typer.Exit(1)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _analyze_landmarks_file(path: Path, video: Path | None, fmt: str | None,
+                            fps: float | None, output: Path, config: AnalysisConfig) -> None:
+    """``analyze --landmarks``: one clip from a keypoint file, into OUTPUT/<name>/."""
+    from motorobs.analyze_landmarks import analyze_landmarks
+
+    clip = path.stem if path.is_file() else path.name
+    with _user_errors_logged_to(output):
+        result = analyze_landmarks(path, config, video=video, format=fmt, fps=fps or None,
+                                   output_dir=output / clip)
+    missing = sum(m.status == "not_applicable" for m in result.metrics)
+    out.print(f"{path}: {len(result.metrics)} metric value(s), {missing} not applicable; open "
+              f"{output / clip / 'report.html'}", highlight=False, soft_wrap=True)
+
+
+class ExportFormat(str, Enum):
+    movement = "movement"
+    coco = "coco"
+    dlc = "dlc"
+    sleap = "sleap"
+    openpose = "openpose"
+
+
+@app.command()
+def export(
+    clip: Annotated[
+        Path,
+        typer.Argument(help="A clip's results folder (RESULTS/CLIP, holding landmarks.parquet) "
+                       "or a landmarks.parquet file."),
+    ],
+    to: Annotated[
+        ExportFormat,
+        typer.Option("--to", help="movement (netCDF), coco (COCO-17 JSON), dlc (DeepLabCut "
+                     "CSV, or HDF5 for .h5), sleap (.slp), openpose (a folder of JSON)."),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+) -> None:
+    """Write a clip's landmarks for another tool (docs/formats/)."""
+    from motorobs.io import formats
+    from motorobs.landmarks import load_landmarks
+
+    source = clip / "landmarks.parquet" if clip.is_dir() else clip
+    try:
+        written = formats.write(load_landmarks(source), output, to.value)
+    except MotorobsError as exc:
+        _fail(str(exc))
+    out.print(f"wrote {written} ({to.value})", highlight=False, soft_wrap=True)
 
 
 class _BatchDisplay:
