@@ -1,8 +1,8 @@
 """Reaching: hand movements away from rest and (optionally) back, per hand.
 
 Signals: the hand's position relative to its own shoulder in the image, divided by the
-body unit (BU, shoulder width), and its speed (BU/s), from the low-pass filtered landmarks. Working relative to
-the shoulder removes movement of the whole body.
+body unit (BU, shoulder width), and its speed (BU/s), from the low-pass filtered
+landmarks. Working relative to the shoulder removes movement of the whole body.
 
 Each reach is also described by the kinematics of its outward movement (onset to
 arrival): time to peak speed, movement units, straightness and smoothness (SPARC), see
