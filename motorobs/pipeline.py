@@ -1,7 +1,8 @@
 """The one entry point every front end uses: :func:`analyze_video`.
 
-video -> landmarks (MediaPipe, or reused from an earlier run) -> clean body-relative signals
--> metrics and events -> files (landmarks.parquet, metrics.json, events.csv, report.html).
+video -> landmarks (a pose backend, MediaPipe by default, or reused from an earlier run)
+-> clean body-relative signals -> metrics and events -> files (landmarks.parquet,
+metrics.json, events.csv, report.html).
 The command line, notebooks, batch runs (:mod:`motorobs.batch`) and the web service all
 call it.
 """
@@ -24,7 +25,8 @@ from motorobs.errors import LandmarksFileError, MotorobsError, NoInfantError
 from motorobs.io.video import VideoInfo, probe_video
 from motorobs.landmarks import load_landmarks, read_metadata, save_landmarks
 from motorobs.metrics import compute_metrics
-from motorobs.pose.estimator import ProgressCallback, _pose_config_dict, estimate_landmarks
+from motorobs.pose.backend import PoseBackend, backend_for, stored_key
+from motorobs.pose.estimator import ProgressCallback, estimate_landmarks
 from motorobs.result import ClipResult
 from motorobs.signals import prepare_signals
 
@@ -66,8 +68,10 @@ def analyze_video(
     progress
         Optional ``progress(done, total)`` callback over analysed frames.
     reuse_landmarks
-        Reuse ``output_dir/landmarks.parquet`` when it was made from the same video with the
-        same models and pose settings (no inference is run again).
+        Reuse ``output_dir/landmarks.parquet`` when it was made from the same video by the
+        same motorobs version and pose backend, with the same models and pose settings (the
+        backend's :meth:`~motorobs.pose.backend.PoseBackend.cache_key`; no inference is
+        run again).
 
     Raises
     ------
@@ -76,17 +80,20 @@ def analyze_video(
     motorobs.errors.NoInfantError
         No infant was seen in any frame.
     motorobs.errors.ModelError
-        The MediaPipe model bundles are missing or broken.
+        The pose backend's model files (MediaPipe's bundles) are missing or broken.
+    motorobs.errors.UnknownBackendError
+        ``config.pose.backend`` names no registered backend.
     """
     config = as_config(config)
+    backend = backend_for(config.pose)
     info = probe_video(path)
     out = Path(output_dir) if output_dir is not None else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    landmarks = _reusable_landmarks(out, info, config) if (out and reuse_landmarks) else None
+    landmarks = _reusable_landmarks(out, info, backend) if (out and reuse_landmarks) else None
     reused = landmarks is not None
     if landmarks is None:
-        landmarks = estimate_landmarks(info, config.pose, progress)
+        landmarks = estimate_landmarks(info, config.pose, progress, backend=backend)
         if out is not None:
             save_landmarks(landmarks, out / LANDMARKS_FILE)
     elif progress:
@@ -103,16 +110,21 @@ def analyze_video(
         events=outputs.events,
         traces=outputs.traces,
         notes=json.loads(landmarks.attrs.get("notes", "[]")),
-        provenance=_provenance(info, landmarks, config, signals, reused),
+        provenance=_provenance(info, landmarks, config, signals, reused, backend),
         output_dir=out,
     )
     if out is not None:
-        from motorobs.pose.models import resolve_model
         from motorobs.report import write_clip_outputs
 
-        pose_model = resolve_model(config.pose.pose_model, config.pose.model_dir)
-        write_clip_outputs(result, out, config.report, pose_model_path=pose_model)
+        write_clip_outputs(result, out, config.report, pose_model_path=_face_model(backend))
     return result
+
+
+def _face_model(backend: PoseBackend) -> Path | None:
+    """The MediaPipe pose bundle the report searches adults' faces with: the MediaPipe
+    backend's own; with another backend, None (the report then looks for one itself and,
+    without it, shows only the infant's part of the picture)."""
+    return backend.models().get("pose") if backend.name == "mediapipe" else None
 
 
 def _require_infant(landmarks: xr.Dataset, info: VideoInfo) -> None:
@@ -127,61 +139,40 @@ def _require_infant(landmarks: xr.Dataset, info: VideoInfo) -> None:
         )
 
 
-def _reusable_landmarks(
-    out: Path, info: VideoInfo, config: AnalysisConfig
-) -> xr.Dataset | None:
-    """Landmarks saved by an earlier run on the same video with the same settings, if any."""
+def _reusable_landmarks(out: Path, info: VideoInfo, backend: PoseBackend) -> xr.Dataset | None:
+    """Landmarks saved by an earlier run on the same video, by the same motorobs version, with
+    the same backend cache key (never downloading a model to compute it), if any."""
     path = out / LANDMARKS_FILE
     if not path.is_file():
         return None
     try:
         meta = read_metadata(path)
-        same = (
-            meta.get("video_sha256") == info.sha256
-            and meta.get("motorobs_version") == motorobs.__version__
-            and meta.get("pose_config")
-            == json.dumps(_pose_config_dict(config.pose), sort_keys=True)
-            and _same_models(meta.get("models"), config)
-        )
-        if not same:
+        if (meta.get("video_sha256") != info.sha256
+                or meta.get("motorobs_version") != motorobs.__version__):
+            return None
+        recorded = stored_key(meta)
+        if recorded is None or recorded != backend.cache_key(download=False):
             return None
         logger.info("%s: reusing landmarks from %s", info.path.name, path)
         return load_landmarks(path)
     except LandmarksFileError as exc:
         logger.warning("%s: ignoring unreadable landmarks (%s)", info.path.name, exc)
         return None
-
-
-def _same_models(recorded: str | None, config: AnalysisConfig) -> bool:
-    from motorobs.io.hashing import file_sha256
-    from motorobs.pose.models import resolve_model
-
-    if not recorded:
-        return False
-    try:
-        current = [
-            {"name": p.name, "sha256": file_sha256(p)}
-            for p in (
-                resolve_model(config.pose.pose_model, config.pose.model_dir, download=False),
-                resolve_model(config.pose.hand_model, config.pose.model_dir, download=False),
-            )
-        ]
-    except MotorobsError:
-        return False
-    return json.loads(recorded) == current
+    except MotorobsError:  # a model file is missing: it is fetched for a new estimate
+        return None
 
 
 def _provenance(
-    info: VideoInfo, landmarks: xr.Dataset, config: AnalysisConfig, signals: Any, reused: bool
+    info: VideoInfo, landmarks: xr.Dataset, config: AnalysisConfig, signals: Any, reused: bool,
+    backend: PoseBackend,
 ) -> dict[str, Any]:
     import cv2
-    import mediapipe
 
     return {
         "motorobs_version": motorobs.__version__,
         "analysed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),
-        "mediapipe": mediapipe.__version__,
+        **backend.versions(),
         "opencv": cv2.__version__,
         "video": {
             "file": info.path.name,
@@ -194,6 +185,7 @@ def _provenance(
             "codec": info.codec,
         },
         "frames_analysed": int(landmarks.sizes["time"]),
+        "pose_backend": landmarks.attrs.get("pose_backend"),
         "estimator": landmarks.attrs.get("estimator"),
         "models": json.loads(landmarks.attrs.get("models", "[]")),
         "landmarks_reused": reused,

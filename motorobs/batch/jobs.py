@@ -39,19 +39,20 @@ def config_fingerprint(config: AnalysisConfig) -> str:
 
 
 def model_fingerprints(config: AnalysisConfig) -> tuple[tuple[str, str], ...]:
-    """``((name, sha256), ...)`` of the pose and hand bundles, downloading them if needed.
+    """``((name, sha256), ...)`` of the pose backend's model files (MediaPipe: the pose and
+    hand bundles), downloading them if needed.
 
     Raises
     ------
     motorobs.errors.ModelError
-        A bundle is missing and cannot be downloaded, or is broken.
+        A model file is missing and cannot be downloaded, or is broken.
+    motorobs.errors.UnknownBackendError
+        ``config.pose.backend`` names no registered backend.
     """
-    from motorobs.io.hashing import file_sha256
-    from motorobs.pose.models import resolve_model
+    from motorobs.pose.backend import backend_for
 
-    paths = [resolve_model(name, config.pose.model_dir)
-             for name in (config.pose.pose_model, config.pose.hand_model)]
-    return tuple((p.name, file_sha256(p)) for p in paths)
+    models = backend_for(config.pose).cache_key(download=True)["models"]
+    return tuple((m["name"], m["sha256"]) for m in models)
 
 
 def worker_name() -> str:

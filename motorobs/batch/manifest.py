@@ -41,7 +41,7 @@ class ClipInputs:
     config
         :func:`motorobs.batch.jobs.config_fingerprint` of the analysis settings.
     models
-        ``[{"name", "sha256"}]`` of the MediaPipe bundles.
+        ``[{"name", "sha256"}]`` of the pose backend's model files (MediaPipe's bundles).
     motorobs_version
         The motorobs version that made them.
     """

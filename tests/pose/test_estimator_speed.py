@@ -9,19 +9,24 @@ import pytest
 
 from motorobs.config import PoseConfig
 from motorobs.pose import graphs
-from motorobs.pose.estimator import _pose_config_dict
+from motorobs.pose.mediapipe_backend import MediaPipeBackend
 
 VARIABLES = ("position", "confidence", "visibility", "presence", "depth_z")
 
 
+def settings(**change) -> dict:
+    return MediaPipeBackend(PoseConfig(**change)).settings()
+
+
 def test_threads_are_not_in_the_cache_key_but_the_savings_are():
-    base = _pose_config_dict(PoseConfig())
-    assert _pose_config_dict(PoseConfig(overlap_models=False)) == base
+    base = settings()
+    assert settings(overlap_models=False) == base
+    assert settings(model_dir="/elsewhere") == base
     assert "model_dir" not in base
     for change in ({"hands_every_frame": True}, {"hand_finder": "frame"},
                    {"hand_search_retry_s": 0.0},
                    {"hand_detail_max_gap_s": 0.15}, {"hand_search_patience_s": 1.0}):
-        assert _pose_config_dict(PoseConfig(**change)) != base
+        assert settings(**change) != base
 
 
 @pytest.fixture(scope="module")
