@@ -33,6 +33,11 @@ are reused across clips (:mod:`motorobs.pose.graphs`).
 
 from __future__ import annotations
 
+# Imported before motorobs.pose.graphs, so that graphs' exit hook (closing the idle graphs)
+# is registered after the thread pools' and runs before them, while MediaPipe's worker
+# threads still accept calls (see graphs.close_before_exit): the backend can be imported
+# before any thread pool exists (to fingerprint its models).
+import concurrent.futures.thread  # noqa: F401, I001
 import json
 import logging
 from collections.abc import Callable
