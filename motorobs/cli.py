@@ -116,6 +116,26 @@ ModelDirOption = Annotated[
 ]
 
 
+def _known_backend(name: str | None) -> str | None:
+    """``--pose-backend``: a registered backend's name, else exit 2 listing them."""
+    from motorobs.pose.backend import backend_names
+
+    if name is not None and name not in backend_names():
+        raise typer.BadParameter(f"unknown pose backend {name!r}; choose one of: "
+                                 f"{', '.join(backend_names())}.")
+    return name
+
+
+PoseBackendOption = Annotated[
+    str | None,
+    typer.Option(
+        "--pose-backend", callback=_known_backend,
+        help="Which pose backend finds the baby in the frames (default 'mediapipe'; 'fake' "
+        "is a deterministic stand-in for tests that ignores what the video shows).",
+    ),
+]
+
+
 def default_workers() -> int:
     """Worker processes by default: the CPU cores this process may use."""
     try:
@@ -135,6 +155,7 @@ def analyze(
         Path, typer.Option("--output", "-o", help="Folder for the results.")
     ] = Path("results"),
     model_dir: ModelDirOption = None,
+    pose_backend: PoseBackendOption = None,
     fps: Annotated[
         float | None,
         typer.Option(
@@ -223,8 +244,9 @@ def analyze(
     if not inputs:
         _fail("give video files or folders to analyse (or --landmarks FILE).")
     videos, failures = _collect_videos(inputs)
-    config = _settings(config_file, ctx, {"analysis_fps": "fps"},
-                       pose={"model_dir": model_dir, "analysis_fps": fps or None},
+    config = _settings(config_file, ctx, {"analysis_fps": "fps", "backend": "pose_backend"},
+                       pose={"model_dir": model_dir, "analysis_fps": fps or None,
+                             "backend": pose_backend},
                        report={"blur_faces": blur_faces, "overlay_video": overlay_video},
                        signals={"camera": camera.value})
     with _user_errors_logged_to(output) as console:

@@ -38,8 +38,13 @@ CAMERA_POSITIONS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class PoseConfig:
-    """Landmark estimation (MediaPipe Tasks) settings."""
+    """Landmark estimation settings (the MediaPipe Tasks backend's, and the shared frame step
+    and infant tracking)."""
 
+    backend: str = "mediapipe"
+    """The pose backend that finds people and hands in the frames, by its registered name
+    (:func:`motorobs.pose.backend.backend_names`): ``"mediapipe"`` (MediaPipe Tasks) or
+    ``"fake"`` (a deterministic stand-in for tests, :mod:`motorobs.pose.fake`)."""
     model_dir: Path | None = None
     """Folder holding the ``.task`` bundles. ``None``: ``MOTOROBS_MODEL_DIR``, then the cache."""
     pose_model: str = "pose_landmarker_full.task"

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import cv2
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from motorobs.cli import app
-from tests.fixtures.clips import short_clip
+from motorobs.pose.fake import contralateral_intervals
+from tests.fixtures.videos import (  # noqa: F401 - no_mediapipe_bundles: a fixture
+    FPS,
+    expected_crossings,
+    flat_clip,
+    no_mediapipe_bundles,
+    textured_clip,
+    truncated_clip,
+    undecodable_clip,
+    zero_frame_clip,
+)
 
 runner = CliRunner()
+FAKE = ["--pose-backend", "fake", "--workers", "1"]
+"""Options of every analysis here: the fake pose backend (no MediaPipe), in this process."""
+
+
+pytestmark = pytest.mark.usefixtures("no_mediapipe_bundles")
 
 
 def one_line_errors(output: str) -> list[str]:
@@ -52,7 +66,7 @@ def test_missing_path_is_one_line_naming_it(tmp_path):
 def test_not_a_video_is_reported(tmp_path):
     fake = tmp_path / "holiday.mp4"
     fake.write_text("this is a text file, not a video")
-    result = runner.invoke(app, ["analyze", str(fake), "-o", str(tmp_path / "out")])
+    result = runner.invoke(app, ["analyze", str(fake), "-o", str(tmp_path / "out"), *FAKE])
     assert result.exit_code == 1
     assert "holiday.mp4" in " ".join(one_line_errors(result.output))
     assert "Traceback" not in result.output
@@ -65,65 +79,101 @@ def test_empty_folder_is_reported(tmp_path):
     assert "no videos" in result.output
 
 
-@pytest.mark.mediapipe
-def test_one_bad_clip_never_stops_the_others(tmp_path, model_dir, sample_videos):
+def test_one_bad_clip_never_stops_the_others(tmp_path):
     folder = tmp_path / "clips"
     folder.mkdir()
-    short_clip(sample_videos / "a_midline_reach__top.mp4", folder / "good.mp4")
-    good_bytes = (folder / "good.mp4").read_bytes()
-    (folder / "cut.mp4").write_bytes(good_bytes[: len(good_bytes) // 2])
+    good_bytes = textured_clip(folder / "good.avi").read_bytes()
+    (folder / "cut.avi").write_bytes(good_bytes[: len(good_bytes) // 2])
     (folder / "notes.txt").write_text("ignored: not a video suffix")
     out = tmp_path / "out"
-    result = runner.invoke(
-        app, ["analyze", str(folder), "-o", str(out), "--model-dir", str(model_dir)]
-    )
+    result = runner.invoke(app, ["analyze", str(folder), "-o", str(out), *FAKE])
     assert result.exit_code == 1, result.output
     errors = one_line_errors(result.output)
-    assert len(errors) == 1 and "cut.mp4" in errors[0]
+    assert len(errors) == 1 and "cut.avi" in errors[0]
     payload = json.loads((out / "good" / "metrics.json").read_text())
     assert payload["clip"] == "good" and payload["metrics"]
     index = (out / "index.html").read_text()
-    assert "good/report.html" in index and "cut.mp4" in index
+    assert "good/report.html" in index and "cut.avi" in index
     assert (out / "run.log").read_text().strip()
 
 
-@pytest.mark.mediapipe
-def test_clip_without_a_baby_says_so(tmp_path, model_dir):
-    blank = tmp_path / "blank.avi"
-    writer = cv2.VideoWriter(str(blank), cv2.VideoWriter_fourcc(*"MJPG"), 10, (160, 120))
-    import numpy as np
-
-    for i in range(10):
-        writer.write(np.full((120, 160, 3), 40 + i, np.uint8))
-    writer.release()
-    result = runner.invoke(
-        app, ["analyze", str(blank), "-o", str(tmp_path / "out"), "--model-dir", str(model_dir)]
-    )
+def test_clip_without_a_baby_says_so(tmp_path):
+    blank = flat_clip(tmp_path / "blank.avi")
+    result = runner.invoke(app, ["analyze", str(blank), "-o", str(tmp_path / "out"), *FAKE])
     assert result.exit_code == 1
     errors = one_line_errors(result.output)
     assert len(errors) == 1 and "blank.avi" in errors[0] and "no baby" in errors[0]
 
 
-@pytest.mark.mediapipe
-def test_validate_scores_clips_with_ground_truth(tmp_path, model_dir, sample_videos):
+def test_the_fake_infant_s_crossings_are_found_and_a_rerun_skips_the_clip(tmp_path):
+    video = textured_clip(tmp_path / "baby.avi", seconds=4.0)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["analyze", str(video), "-o", str(out), *FAKE])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "baby" / "metrics.json").read_text())
+    crossings = {m["side"]: m["value"] for m in metrics["metrics"]
+                 if m["name"] == "midline_crossings"}
+    assert crossings == {"left": 0, "right": expected_crossings(4.0)}
+    assert metrics["provenance"]["pose_backend"] == "fake"
+    again = runner.invoke(app, ["analyze", str(video), "-o", str(out), *FAKE])
+    assert again.exit_code == 0 and "1 already done" in again.output
+
+
+def test_unreadable_saved_landmarks_are_made_again(tmp_path):
+    video = textured_clip(tmp_path / "baby.avi")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["analyze", str(video), "-o", str(out), *FAKE]).exit_code == 0
+    (out / "baby" / "landmarks.parquet").write_bytes(b"\x00 damaged on a USB stick")
+    # Another metric setting: the clip runs again and would reuse its landmarks.
+    result = runner.invoke(app, ["analyze", str(video), "-o", str(out), "--camera", "above",
+                                 *FAKE])
+    assert result.exit_code == 0, result.output
+    assert "ignoring unreadable landmarks" in (out / "baby" / "analysis.log").read_text()
+    assert pq.read_table(out / "baby" / "landmarks.parquet").num_rows > 0
+
+
+def test_an_unknown_pose_backend_is_refused_with_the_choices(tmp_path):
+    video = textured_clip(tmp_path / "baby.avi", seconds=1.0)
+    result = runner.invoke(app, ["analyze", str(video), "-o", str(tmp_path / "out"),
+                                 "--pose-backend", "openpose"])
+    assert result.exit_code == 2
+    assert "openpose" in result.output and "fake, mediapipe" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("option", [["--fps", "-1"], ["--workers", "0"], ["--camera", "below"]])
+def test_bad_options_exit_2_before_any_work(tmp_path, option):
+    video = textured_clip(tmp_path / "baby.avi", seconds=1.0)
+    result = runner.invoke(app, ["analyze", str(video), "-o", str(tmp_path / "out"), *FAKE,
+                                 *option])
+    assert result.exit_code == 2, result.output
+    assert option[0] in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_config_file_can_choose_the_backend_for_validate(tmp_path):
     folder = tmp_path / "clips"
     folder.mkdir()
-    short_clip(sample_videos / "d_negative_control__top.mp4", folder / "still.mp4", 30)
-    (folder / "still.events.json").write_text(json.dumps(
-        {"fps": 15, "posture": "supine", "midline_crossings": [], "reaches": []}
-    ))
-    short_clip(sample_videos / "d_negative_control__top.mp4", folder / "no_truth.mp4", 5)
+    textured_clip(folder / "baby.avi", seconds=4.0)
+    crossings = [{"hand": "right", "start_frame": round(start * FPS),
+                  "end_frame": round(end * FPS), "basis": "3d_body_sagittal_plane"}
+                 for start, end in contralateral_intervals(4.0 - 1 / FPS)]
+    (folder / "baby.events.json").write_text(json.dumps(
+        {"fps": FPS, "posture": "supine", "midline_crossings": crossings, "reaches": []}))
+    textured_clip(folder / "no_truth.avi", seconds=1.0)
+    settings = tmp_path / "fake.toml"
+    settings.write_text('[pose]\nbackend = "fake"\n')
     out = tmp_path / "val"
-    result = runner.invoke(
-        app, ["validate", str(folder), "-o", str(out), "--model-dir", str(model_dir)]
-    )
+    result = runner.invoke(app, ["validate", str(folder), "-o", str(out),
+                                 "--config", str(settings)])
     assert result.exit_code == 0, result.output
     scores = json.loads((out / "validation.json").read_text())
-    assert scores["clips"] == ["still"]  # the clip without ground truth is not scored
+    assert scores["clips"] == ["baby"]  # the clip without ground truth is not scored
     by_type = {row["type"]: row for row in scores["scores"]}
-    assert set(by_type) == {"midline_crossing", "reach", "head_lift", "grasp"}
-    assert all(row["true"] == 0 and row["detected"] == 0 for row in by_type.values())
-    assert (out / "still" / "report.html").is_file()
+    assert by_type["midline_crossing"]["true"] == 2
+    assert by_type["midline_crossing"]["detected"] == 2
+    assert by_type["midline_crossing"]["f1"] == 1.0
+    assert (out / "baby" / "report.html").is_file()
 
 
 def test_validate_without_ground_truth_says_so(tmp_path):
@@ -133,49 +183,21 @@ def test_validate_without_ground_truth_says_so(tmp_path):
     assert "ground-truth" in result.output
 
 
-def _zero_frames(folder: Path) -> Path:
-    from tests.io.test_video import write_cv2
-
-    return write_cv2(folder / "nothing.avi", "MJPG", n_frames=0)
-
-
-def _undecodable(folder: Path) -> Path:
-    from tests.io.test_video import write_cv2
-
-    source = write_cv2(folder / "mjpeg.avi", "MJPG", n_frames=10)
-    path = folder / "wrong_codec.avi"
-    path.write_bytes(source.read_bytes().replace(b"MJPG", b"VP90"))
-    source.unlink()
-    return path
-
-
-def _truncated_while_reading(folder: Path) -> Path:
-    from tests.io.test_video import cut_file, write_cv2
-
-    source = write_cv2(folder / "full.avi", "MJPG", n_frames=30, fps=10.0)
-    path = cut_file(source, folder / "cut.avi", 0.6)
-    source.unlink()
-    return path
-
-
-@pytest.mark.mediapipe
 @pytest.mark.parametrize(
     ("make", "words"),
     [
-        (_zero_frames, "no frames"),
-        (_undecodable, "could be decoded"),
-        (_truncated_while_reading, "stopped at frame"),
+        (lambda folder: zero_frame_clip(folder / "nothing.avi"), "no frames"),
+        (undecodable_clip, "could be decoded"),
+        (truncated_clip, "stopped at frame"),
     ],
     ids=["zero-frames", "unreadable-codec", "truncated"],
 )
-def test_bad_videos_fail_on_one_line_with_status_1(tmp_path, model_dir, make, words):
+def test_bad_videos_fail_on_one_line_with_status_1(tmp_path, make, words):
     folder = tmp_path / "in"
     folder.mkdir()
     bad = make(folder)
     out = tmp_path / "out"
-    result = runner.invoke(
-        app, ["analyze", str(bad), "-o", str(out), "--model-dir", str(model_dir)]
-    )
+    result = runner.invoke(app, ["analyze", str(bad), "-o", str(out), *FAKE])
     assert result.exit_code == 1, result.output
     errors = one_line_errors(result.output)
     assert len(errors) == 1 and bad.name in errors[0] and words in errors[0]

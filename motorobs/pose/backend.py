@@ -187,6 +187,7 @@ BackendFactory = Callable[["PoseConfig"], PoseBackend]
 
 _REGISTRY: dict[str, BackendFactory | str] = {
     "mediapipe": "motorobs.pose.mediapipe_backend:MediaPipeBackend",
+    "fake": "motorobs.pose.fake:FakeBackend",
 }
 """Name -> factory, or ``"module:attribute"`` imported on first use (so that importing
 motorobs never imports a backend's libraries)."""

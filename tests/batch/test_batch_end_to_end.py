@@ -1,5 +1,5 @@
-"""Batches of real (short) clips through MediaPipe: bad clips, SIGKILL and resume, workers,
-Dask, and reports rebuilt without the videos."""
+"""Batches of short clips through the fake pose backend (no MediaPipe): bad clips, SIGKILL and
+resume, workers, Dask, and reports rebuilt without the videos."""
 
 from __future__ import annotations
 
@@ -18,29 +18,24 @@ from typer.testing import CliRunner
 
 from motorobs.batch import LocalProcessExecutor, Manifest, run_batch
 from motorobs.cli import app
-from motorobs.config import AnalysisConfig
-from tests.fixtures.clips import short_clip
+from tests.fixtures.videos import fake_config, no_mediapipe_bundles, textured_clip  # noqa: F401
 
-pytestmark = pytest.mark.mediapipe
+pytestmark = pytest.mark.usefixtures("no_mediapipe_bundles")
 
-SOURCES = ("a_midline_reach__top", "c_prone_head_lift__side", "b_reach_up_toy__top")
+SOURCES = ("first", "second", "third")
 FPS = "5"
+FAKE = ["--pose-backend", "fake"]
 
 
 @pytest.fixture(scope="module")
-def good_clips(tmp_path_factory, sample_videos):
+def good_clips(tmp_path_factory):
     folder = tmp_path_factory.mktemp("videos")
-    for name in SOURCES:
-        source = sample_videos / f"{name}.mp4"
-        if not source.is_file():
-            pytest.skip(f"{source} missing")
-        short_clip(source, folder / f"{name}.mp4", 30)
+    for seconds, name in enumerate(SOURCES, start=2):
+        textured_clip(folder / f"{name}.avi", seconds=float(seconds))
     return folder
 
 
-def config_for(model_dir: Path) -> AnalysisConfig:
-    return AnalysisConfig().with_overrides(pose={"model_dir": model_dir,
-                                                 "analysis_fps": float(FPS)})
+CONFIG = fake_config(analysis_fps=float(FPS))
 
 
 def metric_values(out: Path, clip: str) -> list:
@@ -54,21 +49,20 @@ def assert_outputs_whole(out: Path, clip: str) -> None:
     assert not list((out / clip).glob(".*.part"))
 
 
-def test_good_clips_finish_and_bad_ones_are_listed_with_reasons(tmp_path, good_clips,
-                                                                model_dir):
+def test_good_clips_finish_and_bad_ones_are_listed_with_reasons(tmp_path, good_clips):
     folder = tmp_path / "in"
     shutil.copytree(good_clips, folder)
-    good = sorted(p.stem for p in folder.glob("*.mp4"))
-    data = (folder / f"{SOURCES[0]}.mp4").read_bytes()
-    (folder / "cut_off.mp4").write_bytes(data[: len(data) // 2])
+    good = sorted(p.stem for p in folder.glob("*.avi"))
+    data = (folder / f"{SOURCES[0]}.avi").read_bytes()
+    (folder / "cut_off.avi").write_bytes(data[: len(data) // 2])
     (folder / "notes.mov").write_text("caregiver's notes, not a video")
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["analyze", str(folder), "-o", str(out), "--fps", FPS,
-                                      "--workers", "1", "--model-dir", str(model_dir)])
+                                      "--workers", "1", *FAKE])
     assert result.exit_code == 1, result.output
     failed = [line for line in result.output.splitlines() if line.startswith("failed:")]
     assert len(failed) == 2
-    assert any("cut_off.mp4" in line for line in failed)
+    assert any("cut_off.avi" in line for line in failed)
     assert any("notes.mov" in line for line in failed)
     states = {c: r.state for c, r in Manifest(out).read().items()}
     assert states == {**dict.fromkeys(good, "done"), "cut_off": "failed", "notes": "failed"}
@@ -77,7 +71,7 @@ def test_good_clips_finish_and_bad_ones_are_listed_with_reasons(tmp_path, good_c
         assert_outputs_whole(out, clip)
         assert summary.count(f"\n{clip},") == len(metric_values(out, clip))
     index = (out / "index.html").read_text()
-    assert "cut_off.mp4" in index and "notes.mov" in index
+    assert "cut_off.avi" in index and "notes.mov" in index
     assert (out / "cut_off" / "analysis.log").is_file()
 
 
@@ -89,11 +83,9 @@ app()
 """
 
 
-def test_a_batch_killed_mid_run_resumes_without_redoing_finished_clips(tmp_path, good_clips,
-                                                                       model_dir):
+def test_a_batch_killed_mid_run_resumes_without_redoing_finished_clips(tmp_path, good_clips):
     out = tmp_path / "out"
-    args = ["analyze", str(good_clips), "-o", str(out), "--fps", FPS, "--workers", "1",
-            "--model-dir", str(model_dir)]
+    args = ["analyze", str(good_clips), "-o", str(out), "--fps", FPS, "--workers", "1", *FAKE]
     process = subprocess.Popen([sys.executable, "-c", KILLED_RUN, *args],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     manifest = Manifest(out)
@@ -127,10 +119,9 @@ def test_a_batch_killed_mid_run_resumes_without_redoing_finished_clips(tmp_path,
     assert "already done" in result.output
 
 
-def test_two_workers_and_a_dask_cluster_give_the_same_metrics_as_one(tmp_path, good_clips,
-                                                                      model_dir):
-    videos = sorted(good_clips.glob("*.mp4"))[:2]
-    config = config_for(model_dir)
+def test_two_workers_and_a_dask_cluster_give_the_same_metrics_as_one(tmp_path, good_clips):
+    videos = sorted(good_clips.glob("*.avi"))[:2]
+    config = CONFIG
     one = run_batch(videos, tmp_path / "one", config)
     two = run_batch(videos, tmp_path / "two", config,
                     executor=LocalProcessExecutor(2))
@@ -150,12 +141,11 @@ def test_two_workers_and_a_dask_cluster_give_the_same_metrics_as_one(tmp_path, g
         assert_outputs_whole(tmp_path / "dask", video.stem)
 
 
-def test_report_rebuilds_every_report_and_the_index_without_the_videos(tmp_path, good_clips,
-                                                                        model_dir):
+def test_report_rebuilds_every_report_and_the_index_without_the_videos(tmp_path, good_clips):
     folder = tmp_path / "in"
     shutil.copytree(good_clips, folder)
     out = tmp_path / "out"
-    summary = run_batch(sorted(folder.glob("*.mp4")), out, config_for(model_dir))
+    summary = run_batch(sorted(folder.glob("*.avi")), out, CONFIG)
     assert summary.ok
     shutil.rmtree(folder)  # the videos are gone (a retention setting, a moved drive)
     for clip in summary.analysed:
