@@ -21,20 +21,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 import motorobs
 from motorobs._logging import log_to_file, logger, native_stderr_to
 from motorobs.config import CAMERA_POSITIONS, AnalysisConfig
 from motorobs.errors import MotorobsError
+from motorobs.progress import BatchProgress
 
 app = typer.Typer(
     help="motorobs: infant motor observation from caregiver videos (a screening aid for "
@@ -252,7 +245,7 @@ def analyze(
     with _user_errors_logged_to(output) as console:
         for _name, message in failures:
             logger.error("%s", message)
-        display = _BatchDisplay(console)
+        display = BatchProgress(console)
         try:
             with display:
                 summary = run_batch(
@@ -337,63 +330,6 @@ def export(
     except MotorobsError as exc:
         _fail(str(exc))
     out.print(f"wrote {written} ({to.value})", highlight=False, soft_wrap=True)
-
-
-class _BatchDisplay:
-    """One progress display for a batch: clips done of total with ETA, frames analysed,
-    and a line per worker with the clip it is on."""
-
-    def __init__(self, console: Console) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        )
-        self.clips = self.progress.add_task("clips", total=None)
-        self.frames = self.progress.add_task("frames", total=None)
-        self.frames_by_clip: dict[str, tuple[int, int]] = {}
-        self.rows: dict[str, int] = {}
-        self.worker_of: dict[str, str] = {}
-
-    def __enter__(self) -> _BatchDisplay:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(*exc)
-
-    def plan(self, to_run: list, skipped: list[str]) -> None:
-        note = f" ({len(skipped)} already done)" if skipped else ""
-        self.progress.update(self.clips, total=len(to_run), description=f"clips{note}")
-
-    def event(self, event) -> None:
-        from motorobs.batch import JobFinished, JobProgress, JobStarted
-
-        if isinstance(event, JobStarted):
-            if event.worker == "dask":
-                return
-            self.worker_of[event.clip] = event.worker
-            if event.worker not in self.rows:
-                self.rows[event.worker] = self.progress.add_task("", total=None)
-            self.progress.reset(self.rows[event.worker], total=None,
-                                description=f"  {event.clip}")
-        elif isinstance(event, JobProgress):
-            self.frames_by_clip[event.clip] = (event.frames_done, event.frames_total)
-            done = sum(d for d, _ in self.frames_by_clip.values())
-            self.progress.update(self.frames, completed=done)
-            row = self.rows.get(self.worker_of.get(event.clip, ""))
-            if row is not None:
-                self.progress.update(row, completed=event.frames_done,
-                                     total=event.frames_total)
-        elif isinstance(event, JobFinished):
-            self.progress.advance(self.clips)
-            row = self.rows.get(self.worker_of.pop(event.outcome.clip, ""))
-            if row is not None:
-                self.progress.update(row, description="  (idle)")
 
 
 @app.command()
