@@ -191,6 +191,13 @@ _REGISTRY: dict[str, BackendFactory | str] = {
 }
 """Name -> factory, or ``"module:attribute"`` imported on first use (so that importing
 motorobs never imports a backend's libraries)."""
+ENTRY_POINT_GROUP = "motorobs.pose_backends"
+"""Installed packages offer backends under this entry-point group, each a ``name =
+"module:attribute"`` naming a factory (no import needed to register; registered names win)::
+
+    [project.entry-points."motorobs.pose_backends"]
+    my_infant_model = "my_package.pose:MyBackend"
+"""
 
 
 class UnknownBackendError(MotorobsError, ValueError):
@@ -224,9 +231,17 @@ def register_backend(name: str, factory: BackendFactory | str, *,
     _REGISTRY[name] = factory
 
 
+def _known() -> dict[str, BackendFactory | str]:
+    """The installed packages' backends (:data:`ENTRY_POINT_GROUP`), then the registered."""
+    from importlib.metadata import entry_points
+
+    installed = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return {**installed, **_REGISTRY}
+
+
 def backend_names() -> tuple[str, ...]:
-    """The registered backends' names, sorted."""
-    return tuple(sorted(_REGISTRY))
+    """The names of the registered and installed backends, sorted."""
+    return tuple(sorted(_known()))
 
 
 def get_backend(name: str | None, config: PoseConfig | None = None) -> PoseBackend:
@@ -241,10 +256,11 @@ def get_backend(name: str | None, config: PoseConfig | None = None) -> PoseBacke
     from motorobs.config import PoseConfig
 
     name = name or DEFAULT_BACKEND
-    if name not in _REGISTRY:
+    known = _known()
+    if name not in known:
         raise UnknownBackendError(f"Unknown pose backend {name!r}; registered backends: "
-                                  f"{', '.join(backend_names())}.")
-    factory = _REGISTRY[name]
+                                  f"{', '.join(sorted(known))}.")
+    factory = known[name]
     if isinstance(factory, str):
         module, _, attribute = factory.partition(":")
         factory = _REGISTRY[name] = getattr(importlib.import_module(module), attribute)

@@ -77,6 +77,23 @@ def test_a_backend_named_by_module_path_is_imported_when_first_asked_for(registr
         register_backend("", _Backend)
 
 
+def test_installed_packages_offer_backends_through_entry_points(registry, monkeypatch):
+    import importlib.metadata
+
+    offered = importlib.metadata.EntryPoint(
+        name="plugin", value="tests.pose.test_backend:_Backend", group=backends.ENTRY_POINT_GROUP)
+
+    def entry_points(*, group):
+        return [offered] if group == backends.ENTRY_POINT_GROUP else []
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    assert backend_names() == ("fake", "mediapipe", "plugin")
+    made = get_backend("plugin")
+    assert isinstance(made, _Backend) and made.name == "plugin"
+    register_backend("plugin", lambda c: _Backend(c, model="mine"), replace=True)
+    assert get_backend("plugin").model == "mine"  # a registered name wins
+
+
 def test_no_name_means_mediapipe_whose_key_records_the_hand_finder_that_runs(registry):
     made = get_backend(None, PoseConfig(hands_every_frame=True))
     assert made.name == "mediapipe" and type(made).__name__ == "MediaPipeBackend"
