@@ -119,7 +119,8 @@ class Skeleton:
         edges: Iterable[tuple[str, str]] = (),
         aliases: Mapping[str, str] | None = None,
     ) -> Skeleton:
-        """A skeleton whose body parts are guessed from its keypoint names.
+        """A skeleton whose body parts are guessed from its keypoint names. A body part
+        that two keypoints would share goes to the first of them only.
 
         Parameters
         ----------
@@ -133,8 +134,6 @@ class Skeleton:
             Keypoint name -> body-part name, tried before :func:`body_part_for` (for names
             the alias table does not know, e.g. ``{"hand_L": "left_wrist"}``); a value of
             ``""`` leaves that keypoint unmapped.
-
-        A name that two keypoints would share goes to the first of them only.
         """
         keypoints = tuple(keypoints)
         aliases = dict(aliases or {})
