@@ -204,6 +204,10 @@ class ReachingSettings:
     against ground truth on the synthetic sample clips."""
     min_displacement_bu: float = 0.4
     """Minimum net displacement of the hand relative to its shoulder (body units)."""
+    min_own_share: float = 0.5
+    """The hand itself must move in the picture at least this share (dimensionless) of its
+    net displacement relative to the shoulder: a hand planted on the floor while the
+    shoulder moves over it (pushing up in tummy time, rocking) is no reach."""
     min_duration_s: float = 0.2
     """Shortest movement bout (s) that can be a reach."""
     max_duration_s: float = 4.0

@@ -118,6 +118,7 @@ def detect_reaches(
     speed_bu_s: np.ndarray,
     dt_s: float,
     settings: ReachingSettings,
+    hand_bu: np.ndarray | None = None,
 ) -> list[Reach]:
     """Reaches of one hand.
 
@@ -132,10 +133,14 @@ def detect_reaches(
     settings
         ``min_speed_bu_per_s`` starts a movement bout; bouts closer than
         ``merge_gap_s`` merge; a bout lasting ``min_duration_s`` to ``max_duration_s``
-        whose net displacement is at least ``min_displacement_bu`` is a movement. A
+        whose net displacement is at least ``min_displacement_bu`` and in which the hand
+        itself moved at least ``min_own_share`` of that (``hand_bu``) is a movement. A
         movement is a reach unless it brings the hand back to within half the previous
         reach's displacement of that reach's start within ``max_duration_s`` after it
         arrived: then it is that reach's return.
+
+    hand_bu
+        (T, 2) the hand's own position in BU (image axes), or None to skip that check.
 
     Returns
     -------
@@ -151,6 +156,9 @@ def detect_reaches(
         start, end = relative_bu[first], relative_bu[last]
         displacement = float(np.linalg.norm(end - start))
         if not np.isfinite(displacement) or displacement < settings.min_displacement_bu:
+            continue
+        if hand_bu is not None and not (np.linalg.norm(hand_bu[last] - hand_bu[first])
+                                        >= settings.min_own_share * displacement):
             continue
         if not settings.min_duration_s <= duration <= settings.max_duration_s:
             continue
@@ -333,7 +341,8 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         usable = seen & np.isfinite(relative).all(axis=1) & np.isfinite(speed)
         relative[~usable] = np.nan
         speed = np.where(usable, speed, np.nan)
-        found = detect_reaches(relative, speed, signals.dt_s, config.reaching)
+        found = detect_reaches(relative, speed, signals.dt_s, config.reaching,
+                               hand_bu=signals.point_px(hand) / signals.body_unit_px)
         minutes = usable.sum() * signals.dt_s / 60.0
         counted = gated_values(
             REACH_OUTPUTS,

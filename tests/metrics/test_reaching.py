@@ -206,3 +206,22 @@ def test_bout_onset_walks_back_over_noise_bumps_above_the_rest_floor():
     assert movement_bouts(speed, 0.4, 0) == [(4, 11)]
     # with the rest floor it reaches the true start of the movement
     assert movement_bouts(speed, 0.4, 0, rest_floor=0.2) == [(1, 11)]
+
+
+def test_shoulders_moving_over_planted_hands_are_no_reach():
+    """Pushing up in tummy time: the hands stay where they are on the floor while the
+    shoulders move 0.8 BU over them and back, so each hand moves 0.8 BU relative to its
+    shoulder but not at all in the picture."""
+    shift = np.array([0.0, 0.8, 0.0])
+    trajectories = {
+        name: out_and_back(TIME, np.array(REST_POINTS[name]), np.array(REST_POINTS[name]) + shift,
+                           1.0, 1.0, 1.5, 1.2)
+        for name in ("left_shoulder", "right_shoulder")
+    }
+    ds = synthetic_dataset(n_frames=N, fps=FPS, pose="prone_top", trajectories=trajectories)
+    out = compute_metrics(prepare_signals(ds, SignalConfig()), CONFIG, ["reaching"])
+    assert count(out).status == "ok"
+    assert count(out).value == 0 and count(out, "right").value == 0
+    # the same relative movement made by the hand is one reach
+    moved = run(out_and_back(TIME, REST, REST - shift, 1.0, 1.0, 1.5, 1.2), pose="prone_top")
+    assert count(moved).value == 1
