@@ -34,6 +34,12 @@ from motorobs.io.annotations import (
 )
 from motorobs.schema import POSE_LANDMARKS
 
+EVAL_POSE_ESTIMATORS: tuple[str, ...] = ("infant", "mediapipe")
+"""What ``motorobs eval-pose`` compares: the first at the top level of its figures, plain
+MediaPipe as ``baseline``. The experimental infant keypoint head
+(:mod:`motorobs.pose.infant_head`, not shipped as a default: tools/train_pose/README.md) is
+scored by passing ``"infant_head"`` to :func:`run_pose_evaluation`."""
+
 THRESHOLDS: tuple[float, ...] = (0.1, 0.2)
 """PCK thresholds, in torso sizes."""
 
@@ -206,8 +212,10 @@ def run_pose_evaluation(
     model_dir
         Folder with the MediaPipe bundles (``None``: the default lookup).
     estimators
-        :attr:`motorobs.config.PoseConfig.estimator` values to run; the first is reported at
-        the top level, the others under their own keys (``"mediapipe"`` as ``"baseline"``).
+        :attr:`motorobs.config.PoseConfig.estimator` values to run, or ``"infant_head"``
+        (the ``infant`` estimator's pose refined by
+        :class:`motorobs.pose.infant_head.InfantHeadRefiner`); the first is reported at the
+        top level, the others under their own keys (``"mediapipe"`` as ``"baseline"``).
     progress
         Optional ``progress(done, total)`` over image x estimator runs.
 
@@ -228,14 +236,20 @@ def run_pose_evaluation(
     total, done = len(usable) * len(estimators), 0
     reports = {}
     for name in estimators:
-        config = replace(PoseConfig(model_dir=model_dir), estimator=name)
+        # "infant_head": the infant estimator's pose refined by motorobs' infant head
+        config = replace(PoseConfig(model_dir=model_dir),
+                         estimator="infant" if name == "infant_head" else name)
+        refiner = _head_refiner(config) if name == "infant_head" else None
         errors, detected, per_image = [], [], []
         started = time.perf_counter()
         with ImageLandmarker(config) as landmarker:
             for item in usable:
-                ds = landmarker(item.load_rgb())
+                rgb = item.load_rgb()
+                ds = landmarker(rgb)
                 pose = ds["position"].isel(time=0, individual=0).values.T[: len(POSE_LANDMARKS)]
                 found = bool(np.isfinite(pose).any())
+                if refiner is not None and found:
+                    pose = refiner.refine(rgb, pose)[0]
                 err = normalised_errors(coco_prediction(pose) if found else None, item.keypoints)
                 errors.append(err)
                 detected.append(found)
@@ -265,6 +279,14 @@ def run_pose_evaluation(
     result["missing_images"] = len(missing)
     result["skipped"] = skipped
     return result
+
+
+def _head_refiner(config):
+    """The ``infant_head`` estimator's refiner (:mod:`motorobs.pose.infant_head`)."""
+    from motorobs.pose.infant_head import InfantHeadRefiner
+    from motorobs.pose.models import resolve_model
+
+    return InfantHeadRefiner(resolve_model(config.pose_model, config.model_dir))
 
 
 def format_report(result: dict) -> list[str]:
@@ -298,6 +320,13 @@ def format_report(result: dict) -> list[str]:
     ]
     for title, fig, ref in rows:
         lines.append(f"{title:<16}{cells(fig)}" + (f"  | {cells(ref)}" if base else ""))
+    for name in (*EVAL_POSE_ESTIMATORS, "infant_head"):
+        other = result.get(name) if name != result["estimator"] else None
+        if isinstance(other, dict) and "by_posture" in other:
+            prone = other["by_posture"].get("prone", {}).get("pck_0.2")
+            lines.append(f"{name}: PCK@0.2 {other['pck_0.2']:.3f}"
+                         + (f", prone {prone:.3f}" if prone is not None else "")
+                         + f", detected {other['detected']} (key {name!r} of --json)")
     if result.get("missing_images"):
         lines.append(f"{result['missing_images']} images listed in the annotations were not in "
                      "the image folder and were not scored.")
@@ -323,7 +352,8 @@ def eval_pose_command(
 
     out, err = Console(), Console(stderr=True)
     try:
-        result = run_pose_evaluation(coco, images, labelme, model_dir)
+        result = run_pose_evaluation(coco, images, labelme, model_dir,
+                                     estimators=EVAL_POSE_ESTIMATORS)
     except (MotorobsError, ValueError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
