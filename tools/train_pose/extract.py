@@ -4,6 +4,9 @@ Every sample is one infant seen by BlazePose's landmark network: the person dete
 the (augmented) image, the region of the detection matching the true infant is taken with
 MediaPipe's geometry plus a small jitter (:func:`motorobs.pose.infant_head.find_crop`), and
 the network's 64 x 64 x 87 features are stored with the true COCO-17 keypoints in crop pixels.
+With ``--crops`` (route 2, fine-tuning the network itself) the 256 x 256 crop image is stored
+instead, with the network's own outputs on it (landmarks, pose flag, heatmaps, world
+landmarks: the teacher that fine-tuning distils).
 
 Sources:
   renders   frames of rendered clips (``*.mp4`` + ``*.keypoints.csv``, tools/render): every
@@ -19,6 +22,7 @@ Sources:
 usage (from the repository root, in motorobs' environment, MOTOROBS_MODEL_DIR set):
     python tools/train_pose/extract.py renders CLIP_DIR [CLIP_DIR ...] --out FILE.npz
     python tools/train_pose/extract.py real --out FILE.npz
+    (either with --crops for route 2)
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import json
 import os
 import sys
 import time
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -38,7 +43,8 @@ import numpy as np
 from motorobs.io.annotations import COCO_KEYPOINTS
 from motorobs.pose.hand_roi import HandRegion
 from motorobs.pose.infant_head import HeadCrop, find_crop
-from motorobs.pose.pose_net import PoseNetworks
+from motorobs.pose.pose_net import LANDMARK_FILE, PoseNetworks, crop_replicated
+from motorobs.pose.refine import rotate_quarter
 
 SEED = 14
 MP_TO_COCO = [0, 2, 5, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28]
@@ -99,15 +105,51 @@ def augment(rgb: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator,
     return np.ascontiguousarray(img), points
 
 
-class Store:
-    """Samples gathered in memory, written as one ``.npz``."""
+class Teacher:
+    """BlazePose's landmark network run as shipped (LiteRT), for route 2's samples: the
+    crop image itself and the network's raw outputs on it (what fine-tuning distils)."""
 
     def __init__(self) -> None:
-        self.columns: dict[str, list] = defaultdict(list)
+        from ai_edge_litert.interpreter import Interpreter
 
-    def add(self, crop: HeadCrop, truth: np.ndarray, visible: np.ndarray, **meta) -> None:
-        """One sample: features (float16), truth and BlazePose's keypoints in crop pixels."""
-        self.columns["features"].append(crop.features.astype(np.float16))
+        bundle = Path(os.environ["MOTOROBS_MODEL_DIR"]) / "pose_landmarker_full.task"
+        with zipfile.ZipFile(bundle) as archive:
+            content = archive.read(LANDMARK_FILE)
+        self.interpreter = Interpreter(model_content=content, num_threads=1)
+        self.interpreter.allocate_tensors()
+        (self.input,) = self.interpreter.get_input_details()
+        self.outputs = {d["name"]: d["index"] for d in self.interpreter.get_output_details()}
+
+    def __call__(self, rgb: np.ndarray, crop: HeadCrop) -> dict[str, np.ndarray]:
+        image, _ = crop_replicated(rotate_quarter(rgb, crop.turns), crop.region, 256)
+        self.interpreter.set_tensor(self.input["index"],
+                                    (image.astype(np.float32) / 255.0)[None])
+        self.interpreter.invoke()
+        get = self.interpreter.get_tensor
+        return {"crop": image,
+                "teacher_points": get(self.outputs["Identity"])[0].reshape(39, 5),
+                "teacher_flag": get(self.outputs["Identity_1"]).reshape(()),
+                "teacher_heatmap": get(self.outputs["Identity_3"])[0].astype(np.float16),
+                "teacher_world": get(self.outputs["Identity_4"])[0]}
+
+
+class Store:
+    """Samples gathered in memory, written as one ``.npz``. With a :class:`Teacher`
+    (``--crops``): the crop images and the network's outputs instead of its features."""
+
+    def __init__(self, teacher: Teacher | None = None) -> None:
+        self.columns: dict[str, list] = defaultdict(list)
+        self.teacher = teacher
+
+    def add(self, crop: HeadCrop, truth: np.ndarray, visible: np.ndarray, *,
+            rgb: np.ndarray | None = None, **meta) -> None:
+        """One sample: features (float16) or crop and teacher outputs, truth and BlazePose's
+        keypoints in crop pixels."""
+        if self.teacher is None:
+            self.columns["features"].append(crop.features.astype(np.float16))
+        else:
+            for key, value in self.teacher(rgb, crop).items():
+                self.columns[key].append(value)
         self.columns["truth_crop"].append(crop.to_crop(truth))
         self.columns["visible"].append(visible)
         self.columns["mediapipe_crop"].append(crop.to_crop(crop.landmarks[MP_TO_COCO, :2]))
@@ -118,7 +160,7 @@ class Store:
     def save(self, path: Path) -> None:
         arrays = {k: np.array(v) for k, v in self.columns.items()}
         np.savez(path, **arrays)
-        print(f"{path}: {len(self.columns['features'])} samples", flush=True)
+        print(f"{path}: {len(self.columns['truth_crop'])} samples", flush=True)
 
 
 def clip_keypoints(csv_path: Path) -> dict[int, np.ndarray]:
@@ -134,11 +176,12 @@ def clip_keypoints(csv_path: Path) -> dict[int, np.ndarray]:
     return dict(frames)
 
 
-def extract_renders(clip_dirs: list[Path], out: Path, stride: int, copies: int) -> None:
+def extract_renders(clip_dirs: list[Path], out: Path, stride: int, copies: int,
+                    crops: bool = False) -> None:
     rng = np.random.default_rng(SEED)
     networks = PoseNetworks(Path(os.environ["MOTOROBS_MODEL_DIR"]) / "pose_landmarker_full.task",
                             features=True)
-    store, missed, started = Store(), 0, time.time()
+    store, missed, started = Store(Teacher() if crops else None), 0, time.time()
     clips = sorted(p for d in clip_dirs for p in d.glob("*.keypoints.csv"))
     for n, csv_path in enumerate(clips):
         name = csv_path.name.removesuffix(".keypoints.csv")
@@ -156,10 +199,10 @@ def extract_renders(clip_dirs: list[Path], out: Path, stride: int, copies: int) 
                     if crop is None:
                         missed += 1
                         continue
-                    store.add(crop, points, np.ones(17, bool), group=name, frame=frame,
+                    store.add(crop, points, np.ones(17, bool), rgb=rgb, group=name, frame=frame,
                               posture=posture_of_clip(name), source="render")
             frame += 1
-        print(f"{n + 1}/{len(clips)} {name}: {len(store.columns['features'])} samples, "
+        print(f"{n + 1}/{len(clips)} {name}: {len(store.columns['truth_crop'])} samples, "
               f"{missed} without a matching detection, {time.time() - started:.0f} s",
               flush=True)
     store.save(out)
@@ -185,7 +228,7 @@ def real_images() -> list[tuple[object, str]]:
     return out
 
 
-def extract_real(out: Path, copies: int) -> None:
+def extract_real(out: Path, copies: int, crops: bool = False) -> None:
     from dataclasses import replace
 
     from motorobs.config import PoseConfig
@@ -195,7 +238,8 @@ def extract_real(out: Path, copies: int) -> None:
     rng = np.random.default_rng(SEED + 1)
     networks = PoseNetworks(Path(os.environ["MOTOROBS_MODEL_DIR"]) / "pose_landmarker_full.task",
                             features=True)
-    train, evaluation = Store(), Store()
+    teacher = Teacher() if crops else None
+    train, evaluation = Store(teacher), Store(teacher)
     config = replace(PoseConfig(), estimator="infant")
     no_crop, records = [], []
     with ImageLandmarker(config) as landmarker:
@@ -210,7 +254,7 @@ def extract_real(out: Path, copies: int) -> None:
                 ref = np.where(visible[:, None], points, np.nan)
                 crop = find_crop(networks, image, ref, jitter=jitter(rng) if copy else None)
                 if crop is not None:
-                    train.add(crop, points, visible, copy=copy, **meta)
+                    train.add(crop, points, visible, rgb=image, copy=copy, **meta)
             ds = landmarker(rgb)
             pose = ds["position"].isel(time=0, individual=0).values.T[:33]
             estimate = coco_prediction(pose) if np.isfinite(pose).any() else None
@@ -221,7 +265,7 @@ def extract_real(out: Path, copies: int) -> None:
             if crop is None:
                 no_crop.append(item.name)
                 continue
-            evaluation.add(crop, truth, visible, infant_frame=estimate,
+            evaluation.add(crop, truth, visible, rgb=rgb, infant_frame=estimate,
                            infant_crop=crop.to_crop(estimate), truth_frame=item.keypoints,
                            crop_to_frame=crop.crop_to_frame, turns=crop.turns, **meta)
             print(item.name, "ok", flush=True)
@@ -238,13 +282,15 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--stride", type=int, default=5, help="renders: every N-th frame")
     ap.add_argument("--copies", type=int, default=2, help="augmented copies per image")
+    ap.add_argument("--crops", action="store_true", help="route 2: store the crop images "
+                    "and the landmark network's outputs instead of its features")
     args = ap.parse_args()
     if args.source == "renders":
         if not args.clip_dirs:
             sys.exit("renders: give at least one folder of rendered clips")
-        extract_renders(args.clip_dirs, args.out, args.stride, args.copies)
+        extract_renders(args.clip_dirs, args.out, args.stride, args.copies, args.crops)
     else:
-        extract_real(args.out, args.copies)
+        extract_real(args.out, args.copies, args.crops)
 
 
 if __name__ == "__main__":
