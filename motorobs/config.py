@@ -126,6 +126,10 @@ class SignalConfig:
 
     min_visibility: float = 0.5
     """Landmarks with MediaPipe visibility below this are treated as missing."""
+    undo_side_swaps: bool = True
+    """Put back frames in which the pose model gave the infant's left and right the other
+    side's labels (trunk, arms or legs jumping to the other side and back; see
+    :mod:`motorobs.signals.sides`), before any other cleaning."""
     max_gap_s: float = 0.33
     """Gaps up to this long are interpolated; longer gaps stay missing."""
     lowpass_hz: float = 5.0

@@ -10,7 +10,12 @@ import xarray as xr
 
 from motorobs.config import CAMERA_POSITIONS, SignalConfig
 from motorobs.landmarks import with_all_body_parts
-from motorobs.signals.body_frame import BodyFrame, compute_body_frame
+from motorobs.signals.body_frame import (
+    SHOULDER_PER_TRUNK,
+    BodyFrame,
+    clip_body_lengths,
+    compute_body_frame,
+)
 from motorobs.signals.cleaning import (
     derivative_window_samples,
     effective_cutoff_hz,
@@ -32,6 +37,7 @@ from motorobs.signals.posture import (
     trunk_and_thighs,
     upright_in_image,
 )
+from motorobs.signals.sides import MAX_SWAP_S, undo_side_swaps
 from motorobs.signals.view import (
     FACING_TILT_COS,
     NEAR_SIDE_LANDMARKS,
@@ -314,6 +320,28 @@ def _with_hand_points(
     return position, depth, confidence, [*names, *HAND_POINTS.values()]
 
 
+def _undo_side_swaps(position: np.ndarray, depth: np.ndarray, confidence: np.ndarray,
+                     names: list[str], min_visibility: float, rate_hz: float
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+    """:func:`motorobs.signals.sides.undo_side_swaps` on (T, 2, K) positions, decided on the
+    landmarks at least ``min_visibility`` visible, with the jump scale from the clip's
+    median trunk length (a scale every view shows)."""
+    xy = np.moveaxis(position, 1, 2)
+    visible = confidence >= min_visibility
+    seen = np.where(visible[:, :, None], xy, np.nan)
+
+    def point(name: str) -> np.ndarray:
+        return seen[:, names.index(name)]
+
+    mid_hip = (point("left_hip") + point("right_hip")) / 2
+    _, trunk_px, _ = clip_body_lengths(point("left_shoulder"), point("right_shoulder"),
+                                       mid_hip, point("nose"))
+    (xy, depth, confidence), counts = undo_side_swaps(
+        seen, (xy, depth, confidence), names, SHOULDER_PER_TRUNK * trunk_px,
+        max(1, int(MAX_SWAP_S * rate_hz)))
+    return np.moveaxis(xy, 2, 1), depth, confidence, counts
+
+
 def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     """Clean a landmarks dataset and express it in the infant's body frame.
 
@@ -347,6 +375,12 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     position = np.asarray(ds["position"].transpose("time", "space", "keypoint").values, float)
     depth = np.asarray(ds["depth_z"].transpose("time", "keypoint").values, float) * width
     confidence = np.asarray(ds["confidence"].transpose("time", "keypoint").values, float)
+    spacing = sample_spacing_s(time_s)
+    rate_hz = 1.0 / spacing if spacing > 0 else 0.0
+    swapped_frames = {}
+    if config.undo_side_swaps:
+        position, depth, confidence, swapped_frames = _undo_side_swaps(
+            position, depth, confidence, names, config.min_visibility, rate_hz)
     position, depth, confidence, names = _with_hand_points(
         position, depth, confidence, names, config.min_visibility
     )
@@ -354,8 +388,6 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     with np.errstate(invalid="ignore"):
         in_frame = ((position[:, 0] >= 0) & (position[:, 0] < width)
                     & (position[:, 1] >= 0) & (position[:, 1] < height))
-    spacing = sample_spacing_s(time_s)
-    rate_hz = 1.0 / spacing if spacing > 0 else 0.0
 
     stacked = np.concatenate([position, depth[:, None, :]], axis=1).reshape(n_t, 3 * n_k)
     stacked_conf = np.repeat(confidence[:, None, :], 3, axis=1).reshape(n_t, 3 * n_k)
@@ -433,6 +465,8 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                                upright_from_above=upright_from_above)
     lowpass_effective = effective_cutoff_hz(rate_hz, config.lowpass_hz) if rate_hz > 0 else None
     cleaning_steps = [
+        *([{"step": "undo_side_swaps", "frames_put_back": swapped_frames}]
+          if config.undo_side_swaps else []),
         {"step": "mask_low_confidence", "min_confidence": config.min_visibility},
         {"step": "interpolate_gaps", "method": "linear", "max_gap_s": config.max_gap_s},
         {"step": "hampel_filter", "window_s": config.hampel_window_s,

@@ -125,9 +125,9 @@ def test_hampel_step_removes_a_one_frame_landmark_spike_before_the_lowpass():
     np.testing.assert_allclose(cleaned.body_xy("left_wrist"), np.tile([0.7, -0.9], (150, 1)),
                                atol=1e-6)
     steps = [s["step"] for s in cleaned.provenance["cleaning_steps"]]
-    assert steps == ["mask_low_confidence", "interpolate_gaps", "hampel_filter",
-                     "lowpass_filter", "time_derivative"]
-    assert cleaned.provenance["cleaning_steps"][2]["window_samples"] == 13   # 0.4 s at 30 fps
+    assert steps == ["undo_side_swaps", "mask_low_confidence", "interpolate_gaps",
+                     "hampel_filter", "lowpass_filter", "time_derivative"]
+    assert cleaned.provenance["cleaning_steps"][3]["window_samples"] == 13   # 0.4 s at 30 fps
     assert cleaned.provenance["outlier_share"] > 0
     unfiltered = prepare_signals(ds, SignalConfig(hampel_n_sigma=float("inf")))
     assert np.max(np.abs(unfiltered.body_xy("left_wrist")[:, 0] - 0.7)) > 0.05
