@@ -6,12 +6,13 @@ checked against LiteRT by check_port.py). Its operators before ``--train-from`` 
 ``extract.py ... --crops`` (the detector's own regions, jittered, as MediaPipe makes them).
 
 Loss, per sample (crop pixels of the 256 x 256 input; torso size from the truth):
-  keypoints   the 17 COCO-mapped landmarks' regression output against the truth, as error /
-              torso size, Huber (delta 0.05); rendered hips moved to where annotators put
-              them (train.annotator_hips); points outside the crop or not annotated left out
-  heatmaps    the same 17 heatmap channels: binary cross-entropy of the logits against a
-              Gaussian of peak 1 (sigma 1.5 cells) at the truth. MediaPipe moves each
-              landmark to its heatmap's centre of mass, so heatmap and regression must agree
+  keypoints   the 17 COCO-mapped landmarks' regression output against the truth, mean
+              error / torso size; rendered hips moved to where annotators put them
+              (train.annotator_hips); points outside the crop or not annotated left out
+  heatmaps    the same 17 heatmap channels: binary cross-entropy against the shipped
+              network's own heatmap moved from its landmark to the truth (:func:`shifted`:
+              its shape and scale kept). MediaPipe moves each landmark to its heatmap's
+              centre of mass, so heatmap and regression must agree
   distilled   everything else stays what the shipped network gave on the same crop: the
               other 22 landmarks and the 6 alignment points (x, y, z), all visibility and
               presence logits, the pose flag, the world landmarks and the other heatmap
@@ -48,7 +49,7 @@ from motorobs.pose.pose_net import refine_on_heatmap  # noqa: E402
 
 SEED = 14
 MODEL = Path("/work/train_pose/model/pose_landmarks_detector.tflite")
-CROP_PX, CELLS, SIGMA = 256, 64, 1.5
+CROP_PX, CELLS = 256, 64
 COCO = list(MP_TO_COCO)
 OTHER = [k for k in range(39) if k not in MP_TO_COCO]
 WEIGHTS = {"keypoints": 1.0, "heatmaps": 0.05, "distil_points": 1.0, "distil_logits": 0.05,
@@ -85,13 +86,18 @@ def torso_px(truth: torch.Tensor) -> torch.Tensor:
     return ((d1 + d2) / 2).clamp_min(8.0)
 
 
-def gaussian_maps(xy: torch.Tensor) -> torch.Tensor:
-    """(B, 64, 64, 17) Gaussians of peak 1 around crop-pixel points (B, 17, 2)."""
-    cells = torch.arange(CELLS, dtype=torch.float32)
-    centre = xy / (CROP_PX / CELLS) - 0.5
-    gx = torch.exp(-((cells[None, None] - centre[..., :1]) ** 2) / (2 * SIGMA ** 2))
-    gy = torch.exp(-((cells[None, None] - centre[..., 1:]) ** 2) / (2 * SIGMA ** 2))
-    return (gy[..., :, None] * gx[..., None, :]).permute(0, 2, 3, 1)
+def shifted(heatmaps: torch.Tensor, shift_px: torch.Tensor) -> torch.Tensor:
+    """(B, 64, 64, K) heatmaps moved by (B, K, 2) crop pixels (bilinear; edges repeated)."""
+    b, h, w, k = heatmaps.shape
+    maps = heatmaps.permute(0, 3, 1, 2).reshape(b * k, 1, h, w)
+    shift = shift_px.reshape(b * k, 2) / (CROP_PX / CELLS)  # cells
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=torch.float32),
+                            torch.arange(w, dtype=torch.float32), indexing="ij")
+    src_x = (xs[None] - shift[:, None, None, 0] + 0.5) / w * 2 - 1
+    src_y = (ys[None] - shift[:, None, None, 1] + 0.5) / h * 2 - 1
+    grid = torch.stack([src_x, src_y], dim=-1)
+    out = F.grid_sample(maps, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    return out.reshape(b, k, h, w).permute(0, 2, 3, 1)
 
 
 def losses(net: TFLiteNet, batch: dict) -> dict[str, torch.Tensor]:
@@ -106,14 +112,13 @@ def losses(net: TFLiteNet, batch: dict) -> dict[str, torch.Tensor]:
     teacher_heat = torch.from_numpy(batch["heatmap"].astype(np.float32))
     torso = torso_px(truth)
     error = (points[:, COCO, :2] - truth).norm(dim=-1) / torso[:, None]
-    huber = F.huber_loss(error, torch.zeros_like(error), reduction="none", delta=0.05)
-    keypoints = (huber * mask).sum() / mask.sum().clamp_min(1.0)
-    target = gaussian_maps(truth)
-    coco_heat = heat[..., COCO]
-    # annotated points: the Gaussian; the others: what the shipped network gave
-    target = torch.where(mask[:, None, None, :] > 0, target,
-                         torch.sigmoid(teacher_heat[..., COCO]))
-    heatmaps = F.binary_cross_entropy_with_logits(coco_heat, target, reduction="mean") * 4096
+    keypoints = (error * mask).sum() / mask.sum().clamp_min(1.0)
+    # annotated points: the shipped network's own heatmap moved to the truth (its shape and
+    # scale kept, so MediaPipe's refinement reads it as before); the others: unchanged
+    target = torch.sigmoid(shifted(teacher_heat[..., COCO],
+                                   (truth - teacher[:, COCO, :2]) * mask[..., None]))
+    heatmaps = F.binary_cross_entropy_with_logits(heat[..., COCO], target,
+                                                  reduction="mean") * 4096
     distil_heat = F.binary_cross_entropy_with_logits(
         heat[..., OTHER], torch.sigmoid(teacher_heat[..., OTHER]), reduction="mean") * 4096
     distil_points = ((points[:, OTHER, :3] - teacher[:, OTHER, :3]).abs().sum(-1)
@@ -127,12 +132,16 @@ def losses(net: TFLiteNet, batch: dict) -> dict[str, torch.Tensor]:
             "distil_heatmaps": distil_heat, "flag": flag}
 
 
-def crop_pck(net: TFLiteNet, path: Path, batch: int = 16) -> dict[str, float]:
+def crop_pck(net: TFLiteNet, path: Path, batch: int = 16,
+             groups: set[str] | None = None) -> dict[str, float]:
     """PCK@0.2 in crop space of extract.py's evaluation crops (``real_eval.npz``): the
     network's landmarks refined on its heatmaps as MediaPipe refines them, scored by
     motorobs' ``normalised_errors`` (torso sizes, unchanged by the crop's similarity map).
     A quick proxy of the production figure (evaluate_net.py), for the training log."""
-    data = np.load(path, allow_pickle=True)
+    data = dict(np.load(path, allow_pickle=True))
+    if groups is not None:
+        rows = np.array([str(g) in groups for g in data["group"]])
+        data = {k: v[rows] for k, v in data.items()}
     errors, postures = [], list(data["posture"])
     with torch.no_grad():
         for start in range(0, len(data["crop"]), batch):
@@ -156,6 +165,14 @@ def train(args) -> None:
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(SEED)
     data = load(args.train, render_hips=True)
+    held_out = None
+    if args.fold is not None:
+        from crossval import make_folds
+
+        images = json.loads(args.images.read_text())
+        folds = make_folds([r["group"] for r in images], args.folds)
+        held_out = {g for g, f in folds.items() if f == args.fold}
+        args.exclude_groups = "|".join(sorted(held_out))
     if args.real:
         exclude = set(filter(None, args.exclude_groups.split("|")))
         real = load([args.real], render_hips=False, exclude=exclude)
@@ -178,7 +195,7 @@ def train(args) -> None:
     started = time.time()
     log = []
     if args.eval:
-        print(f"before training: {crop_pck(net, args.eval)}", flush=True)
+        print(f"before training: {crop_pck(net, args.eval, groups=held_out)}", flush=True)
     for epoch in range(args.epochs):
         order = rng.permutation(len(data["crop"]))
         totals: dict[str, float] = {}
@@ -194,7 +211,7 @@ def train(args) -> None:
                 totals[k] = totals.get(k, 0.0) + float(v.detach()) * len(rows)
         means = {k: round(v / len(order), 4) for k, v in totals.items()}
         if args.eval:
-            means["eval"] = crop_pck(net, args.eval)
+            means["eval"] = crop_pck(net, args.eval, groups=held_out)
         log.append(means)
         print(f"epoch {epoch + 1}: {means} ({time.time() - started:.0f} s)", flush=True)
     torch.save({"model": net.state_dict(), "log": log,
@@ -215,6 +232,11 @@ def main() -> None:
     ap.add_argument("--train", nargs="+", type=Path)
     ap.add_argument("--real", type=Path)
     ap.add_argument("--exclude-groups", default="")
+    ap.add_argument("--fold", type=int, help="cross-validation: hold out this fold's "
+                    "source videos (crossval.make_folds over --images), train on the rest "
+                    "and score only the held-out images")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--images", type=Path, help="extract.py's real_images.json")
     ap.add_argument("--real-repeat", type=int, default=3)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--init", type=Path)
