@@ -81,7 +81,7 @@ def _costs(frame: np.ndarray, reference: np.ndarray, pairs: list[tuple[int, int]
     return keep, swap, n
 
 
-def find_side_swaps(position: np.ndarray, names: Sequence[str], shoulder_width_px: float,
+def find_side_swaps(position: np.ndarray, shoulder_width_px: float,
                     pairs: list[tuple[int, int]], max_swap_frames: int) -> np.ndarray:
     """Frames whose left/right labels of one group are exchanged (see the module notes).
 
@@ -89,8 +89,6 @@ def find_side_swaps(position: np.ndarray, names: Sequence[str], shoulder_width_p
     ----------
     position
         (T, K, 2) landmark positions, pixels (NaN where missing).
-    names
-        (K,) keypoint names.
     shoulder_width_px
         The infant's typical shoulder width, pixels (the jump scale).
     pairs
@@ -183,7 +181,7 @@ def undo_side_swaps(seen: np.ndarray, arrays: Sequence[np.ndarray], names: Seque
     counts = {}
     for group, stems in GROUPS.items():
         pairs = side_pairs(names, stems)
-        swapped = find_side_swaps(seen, names, body_unit_px, pairs, max_swap_frames)
+        swapped = find_side_swaps(seen, body_unit_px, pairs, max_swap_frames)
         counts[group] = int(swapped.sum())
         for t in np.flatnonzero(swapped):
             for array in out:

@@ -52,7 +52,7 @@ def test_a_short_swap_of_one_group_is_found_exactly_and_put_back(group, frames):
     pairs = side_pairs(NAMES, GROUPS[group])
     if not pairs:
         pytest.skip("group absent from the analytic body")
-    found = find_side_swaps(seen, NAMES, SCALE, pairs, 15)
+    found = find_side_swaps(seen, SCALE, pairs, 15)
     assert np.flatnonzero(found).tolist() == frames
     (fixed,), counts = undo_side_swaps(seen, (seen,), NAMES, SCALE, 15)
     np.testing.assert_array_equal(fixed, truth)
@@ -62,7 +62,7 @@ def test_a_short_swap_of_one_group_is_found_exactly_and_put_back(group, frames):
 def test_labels_wrong_from_the_start_are_put_right_by_the_majority():
     truth = body()
     seen = swapped(truth, range(0, 12), "trunk")
-    found = find_side_swaps(seen, NAMES, SCALE, side_pairs(NAMES, GROUPS["trunk"]), 15)
+    found = find_side_swaps(seen, SCALE, side_pairs(NAMES, GROUPS["trunk"]), 15)
     assert np.flatnonzero(found).tolist() == list(range(12))
 
 
@@ -83,7 +83,7 @@ def test_a_lasting_switch_of_sides_is_kept_and_short_runs_go_back():
     truth = body(90)
     seen = swapped(truth, range(40, 90), "trunk")
     pairs = side_pairs(NAMES, GROUPS["trunk"])
-    assert not find_side_swaps(seen, NAMES, SCALE, pairs, 15).any()
+    assert not find_side_swaps(seen, SCALE, pairs, 15).any()
     state = np.zeros(60, bool)
     state[10:14] = True          # a short run: put back
     state[30:] = True            # a long one: kept, with a short dip inside it put back
@@ -121,7 +121,7 @@ def test_missing_landmarks_are_compared_with_their_last_known_place():
     truth = body()
     seen = swapped(truth, [40, 41], "arms")
     seen[30:40, NAMES.index("left_wrist")] = np.nan   # the left wrist unseen before
-    found = find_side_swaps(seen, NAMES, SCALE, side_pairs(NAMES, GROUPS["arms"]), 15)
+    found = find_side_swaps(seen, SCALE, side_pairs(NAMES, GROUPS["arms"]), 15)
     assert np.flatnonzero(found).tolist() == [40, 41]
 
 
