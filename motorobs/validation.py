@@ -368,6 +368,13 @@ def validate_folder(
             all_errors.append(errors)
             clip_errors[result.clip] = errors
     write_batch_index(output, failures, clips=analysed)
+    if not analysed:
+        first, reason = failures[0]
+        raise MotorobsError(
+            f"{folder}: none of the {len(videos)} clip(s) with ground truth could be "
+            f"analysed, so nothing was scored (first: {first}: {reason}). Fix that and run "
+            "validate again."
+        )
     events = pd.concat(event_rows, ignore_index=True) if event_rows else pd.DataFrame(
         columns=list(ROW_COLUMNS)
     )

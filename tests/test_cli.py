@@ -183,6 +183,21 @@ def test_validate_without_ground_truth_says_so(tmp_path):
     assert "ground-truth" in result.output
 
 
+def test_validate_where_no_clip_can_be_analysed_says_why(tmp_path):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    bad = undecodable_clip(folder)
+    (folder / f"{bad.stem}.events.json").write_text(json.dumps(
+        {"fps": FPS, "posture": "supine", "midline_crossings": [], "reaches": []}))
+    settings = tmp_path / "fake.toml"
+    settings.write_text('[pose]\nbackend = "fake"\n')
+    result = runner.invoke(app, ["validate", str(folder), "-o", str(tmp_path / "v"),
+                                 "--config", str(settings)])
+    assert result.exit_code == 2, result.output  # one error line, as for other user errors
+    assert "Traceback" not in result.output
+    assert "nothing was scored" in result.output and bad.name in result.output
+
+
 @pytest.mark.parametrize(
     ("make", "words"),
     [
