@@ -212,6 +212,12 @@ class ReachingSettings:
     """The hand itself must move in the picture at least this share (dimensionless) of its
     net displacement relative to the shoulder: a hand planted on the floor while the
     shoulder moves over it (pushing up in tummy time, rocking) is no reach."""
+    max_peak_speed_bu_per_s: float = 10.0
+    """A movement bout whose hand speed relative to the shoulder ever exceeds this (BU/s) is
+    a jump of the landmarks, not a reach: 10 shoulder widths per second is about 1.5 m/s
+    for an infant, several times the peak speeds of infant reaches (0.2-0.6 m/s in the
+    reaching literature) and above the fastest scripted movement of our renders (7.7 BU/s);
+    the pose model's arm or left/right jumps reach 12-19 BU/s."""
     min_duration_s: float = 0.2
     """Shortest movement bout (s) that can be a reach."""
     max_duration_s: float = 4.0

@@ -119,6 +119,7 @@ def detect_reaches(
     dt_s: float,
     settings: ReachingSettings,
     hand_bu: np.ndarray | None = None,
+    free_hands: np.ndarray | None = None,
 ) -> list[Reach]:
     """Reaches of one hand.
 
@@ -132,15 +133,25 @@ def detect_reaches(
         Frame duration (s).
     settings
         ``min_speed_bu_per_s`` starts a movement bout; bouts closer than
-        ``merge_gap_s`` merge; a bout lasting ``min_duration_s`` to ``max_duration_s``
+        ``merge_gap_s`` merge; a bout faster anywhere than ``max_peak_speed_bu_per_s`` is a
+        jump of the landmarks and is dropped; a bout lasting ``min_duration_s`` to
+        ``max_duration_s``
         whose net displacement is at least ``min_displacement_bu`` and in which the hand
         itself moved at least ``min_own_share`` of that (``hand_bu``) is a movement. A
         movement is a reach unless it brings the hand back to within half the previous
         reach's displacement of that reach's start within ``max_duration_s`` after it
-        arrived: then it is that reach's return.
+        arrived: then it is that reach's return. A bout that takes the hand at least
+        ``min_displacement_bu`` out and then back to within half that distance of where it
+        started (the landmarks did not let the hand come to rest in between, so outward
+        movement, hold and return are one bout) is one returned reach, arriving where the
+        hand was furthest from the start.
 
     hand_bu
         (T, 2) the hand's own position in BU (image axes), or None to skip that check.
+    free_hands
+        (T,) frames in which the hands bear no weight (supine, sitting), where a bout that
+        goes out and back counts as one reach; None: every frame. In tummy time the same
+        excursion in one bout is what shoulders rocking over planted hands give.
 
     Returns
     -------
@@ -155,6 +166,18 @@ def detect_reaches(
         duration = (last - first) * dt_s
         start, end = relative_bu[first], relative_bu[last]
         displacement = float(np.linalg.norm(end - start))
+        if np.nanmax(speed_bu_s[first:last + 1]) > settings.max_peak_speed_bu_per_s:
+            continue  # the landmarks jumped
+        out_and_back = None
+        if free_hands is None or free_hands[first:last + 1].all():
+            out_and_back = _out_and_back(relative_bu, first, last, settings, hand_bu)
+        if out_and_back is not None:
+            if settings.min_duration_s <= duration <= settings.max_duration_s:
+                arrival, excursion = out_and_back
+                peak = float(np.nanmax(speed_bu_s[first:arrival + 1]))
+                reaches.append(Reach(first, arrival, last, peak, excursion, True))
+                open_reach = None
+            continue
         if not np.isfinite(displacement) or displacement < settings.min_displacement_bu:
             continue
         if hand_bu is not None and not (np.linalg.norm(hand_bu[last] - hand_bu[first])
@@ -174,6 +197,28 @@ def detect_reaches(
         open_reach = Reach(first, last, last, peak, displacement, False)
         reaches.append(open_reach)
     return reaches
+
+
+def _out_and_back(relative_bu: np.ndarray, first: int, last: int, settings: ReachingSettings,
+                  hand_bu: np.ndarray | None) -> tuple[int, float] | None:
+    """``(arrival, excursion_bu)`` of the bout ``first..last`` when the hand went at least
+    ``min_displacement_bu`` from where it started (and itself moved at least
+    ``min_own_share`` of that) and ended within half that distance of the start: the frame
+    where it was furthest out, and how far that was. None otherwise."""
+    path = relative_bu[first:last + 1]
+    distance = np.linalg.norm(path - relative_bu[first], axis=1)
+    if not np.isfinite(distance).any():
+        return None
+    farthest = int(np.nanargmax(distance))
+    excursion = float(distance[farthest])
+    if not (excursion >= settings.min_displacement_bu
+            and np.linalg.norm(relative_bu[last] - relative_bu[first]) < 0.5 * excursion):
+        return None
+    arrival = first + farthest
+    if hand_bu is not None and not (np.linalg.norm(hand_bu[arrival] - hand_bu[first])
+                                    >= settings.min_own_share * excursion):
+        return None
+    return arrival, excursion
 
 
 @dataclass(frozen=True)
@@ -319,7 +364,7 @@ def _quality_values(
     outputs={**REACH_OUTPUTS, **REACH_QUALITY_OUTPUTS},
     landmarks=LANDMARKS,
     per_side=True,
-    version="2",
+    version="3",
 )
 def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Reach count and reach quality per hand, one ``reach`` event per reach.
@@ -342,7 +387,8 @@ def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         relative[~usable] = np.nan
         speed = np.where(usable, speed, np.nan)
         found = detect_reaches(relative, speed, signals.dt_s, config.reaching,
-                               hand_bu=signals.point_px(hand) / signals.body_unit_px)
+                               hand_bu=signals.point_px(hand) / signals.body_unit_px,
+                               free_hands=np.isin(signals.posture, ("supine", "sitting")))
         minutes = usable.sum() * signals.dt_s / 60.0
         counted = gated_values(
             REACH_OUTPUTS,

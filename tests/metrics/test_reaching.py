@@ -225,3 +225,36 @@ def test_shoulders_moving_over_planted_hands_are_no_reach():
     # the same relative movement made by the hand is one reach
     moved = run(out_and_back(TIME, REST, REST - shift, 1.0, 1.0, 1.5, 1.2), pose="prone_top")
     assert count(moved).value == 1
+
+
+def test_a_reach_held_with_a_restless_hand_is_one_returned_reach():
+    """Out 1.2 BU, held for 1.5 s while the hand keeps moving (a 3 Hz wobble of 0.12 BU, as
+    noisy landmarks of a raised hand show: the speed never falls to rest), then back. The
+    outward movement, hold and return make one movement bout whose start and end
+    coincide; it is one reach arriving out at the target, not nothing."""
+    hold_start, hold_end = 2.0, 3.5
+    held = (TIME - hold_start >= 0) & (TIME - hold_end <= 0)
+    wobble = np.zeros((N, 3))
+    wobble[held, 0] = 0.12 * np.sin(2 * np.pi * 3.0 * (TIME[held] - hold_start))
+    out = run(out_and_back(TIME, REST, TARGET, 1.0, 1.0, 1.5, 1.0) + wobble)
+    assert count(out).value == 1
+    (reach,) = reaches(out)
+    assert reach.details["returned"] == "yes"
+    assert abs(reach.start_s - 1.0) < 0.15
+    assert hold_start - 0.15 <= reach.details["arrival_s"] <= hold_end
+    assert abs(reach.end_s - 4.5) < 0.2
+    assert reach.details["displacement_bu"] == pytest.approx(1.2, abs=0.15)
+
+
+def test_landmarks_jumping_away_and_back_are_no_reach_but_a_fast_reach_is():
+    """The pose model putting the wrist 2 BU off for a second (from one frame to the next,
+    and back) moves it faster than any infant arm (``max_peak_speed_bu_per_s``); a real
+    reach of the same size made in a quarter of a second is still a reach."""
+    jumped = np.repeat(REST[None], N, axis=0)
+    jumped[(TIME >= 2.0) & (TIME < 3.0)] += np.array([0.0, 2.0, 0.0])
+    out = run(jumped)
+    assert count(out).status == "ok" and count(out).value == 0
+    fast = run(out_and_back(TIME, REST, REST + np.array([0.0, 1.0, 0.0]), 1.0, 0.25, 1.0, 0.25))
+    assert count(fast).value == 1
+    (reach,) = reaches(fast)
+    assert reach.details["peak_speed_bu_per_s"] < CONFIG.reaching.max_peak_speed_bu_per_s
