@@ -29,7 +29,7 @@ import make_sitting as MS  # noqa: E402
 import make_supine as MU  # noqa: E402
 import render_lib as RL  # noqa: E402
 
-SETS = {"tuning": ("t", range(1000, 1024)), "heldout": ("h", range(2000, 2064))}
+SETS = {"tuning": ("t", range(1000, 1048)), "heldout": ("h", range(2000, 2064))}
 TYPES = ("supine_midline", "supine_reach_up", "prone_lift", "sitting", "grasp", "control")
 BANDS = (("top", 0.0, 30.0), ("oblique", 30.0, 60.0), ("low", 60.0, 90.0))
 POSTURE = {
