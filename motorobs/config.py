@@ -148,6 +148,14 @@ class SignalConfig:
     5 at 30 fps)."""
     derivative_polyorder: int = 2
     """Velocities: Savitzky-Golay polynomial degree."""
+    oblique_lateral: Literal["picture", "depth"] = "picture"
+    """How a hand's distance from the body midline is measured in oblique views (camera
+    37-60 degrees off the chest's normal; :meth:`motorobs.signals.BodySignals.
+    lateral_offset_bu`). ``"picture"`` (default): in the picture, in shoulder widths as
+    seen, which cancels the foreshortening but not the parallax of a hand raised off the
+    body. ``"depth"``: in 3-D with the landmarks' depth, which undoes the parallax when the
+    depth is right (keypoints from a 3-D tool). With MediaPipe's depth it was worse on the
+    tuning renders (oblique midline F1 0.67 against 0.86; docs/validation.md)."""
     camera: Literal["auto", "above", "level"] = "auto"
     """Where the camera was (:data:`CAMERA_POSITIONS`): ``"auto"``
     reads it from the landmarks, per clip segment; ``"above"``: held above a lying infant

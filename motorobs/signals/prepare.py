@@ -136,6 +136,9 @@ class BodySignals:
     attrs: dict[str, Any] = field(default_factory=dict)
     in_frame: np.ndarray | None = None
     view_segments: tuple[ViewSegment, ...] = ()
+    oblique_lateral: str = "picture"
+    """:attr:`motorobs.config.SignalConfig.oblique_lateral`: how
+    :meth:`lateral_offset_bu` measures in oblique views."""
 
     @property
     def missing_body_parts(self) -> frozenset[str]:
@@ -241,29 +244,56 @@ class BodySignals:
         """(T,) signed distance of ``name`` from the body's sagittal plane, in BU
         (+ = towards the infant's left).
 
-        Where the camera faces the trunk (tilt cosine at least
-        :data:`OBLIQUE_MIN_TILT_COS`) this is the 2-D body-frame lateral coordinate
-        (:meth:`body_xy`). In oblique views a point raised off the body (a hand reaching up)
-        is displaced in the picture across the midline, so the distance is measured in 3-D,
-        on ``(x_px, y_px, depth_px)``: along the shoulder line made perpendicular to the
-        trunk axis (mid-hip to mid-shoulder), from the mid-shoulder point.
+        Where the camera faces the trunk this is the 2-D body-frame lateral coordinate
+        (:meth:`body_xy`). In oblique views (:attr:`oblique_frames`) the picture
+        foreshortens distances across the body, and a point raised off the body (a hand
+        reaching up) shows displaced across the midline. How it is measured there is
+        :attr:`oblique_lateral`:
+
+        ``"picture"``
+            In the picture, in shoulder widths as seen: the lateral offset in pixels over
+            the median 2-D shoulder width of the oblique frames. The foreshortening of the
+            offset and of the shoulders cancel, whatever the body unit (the
+            unforeshortened size there); the parallax of a raised hand stays.
+        ``"depth"``
+            In 3-D, on ``(x_px, y_px, k depth_px)``: along the shoulder line made
+            perpendicular to the trunk axis (mid-hip to mid-shoulder), from the
+            mid-shoulder point. The depth of pose models has no reliable scale, so ``k``
+            comes from the geometry (:func:`depth_scale`): the one that gives the shoulders
+            the unforeshortened width the body unit says they have.
         """
         lateral = self.body_xy(name)[:, 0]
         oblique = self.oblique_frames
         if not oblique.any():
             return lateral
+        if self.oblique_lateral == "depth":
+            offset = self._offset_along_shoulders_3d(name, oblique)
+            in_3d = oblique & np.isfinite(offset)
+            lateral[in_3d] = offset[in_3d] / self.body_unit_px
+            return lateral
+        seen = np.linalg.norm(self.point_px("left_shoulder") - self.point_px("right_shoulder"),
+                              axis=1)[oblique]
+        seen = seen[np.isfinite(seen) & (seen > 0)]
+        if seen.size:
+            lateral[oblique] *= self.body_unit_px / float(np.median(seen))
+        return lateral
+
+    def _offset_along_shoulders_3d(self, name: str, oblique: np.ndarray) -> np.ndarray:
+        """(T,) offset (pixels) of ``name`` from mid-shoulder along the 3-D shoulder line
+        made perpendicular to the trunk, the depth scaled by :func:`depth_scale`."""
         left, right = self.point3d_px("left_shoulder"), self.point3d_px("right_shoulder")
+        scale = np.array([1.0, 1.0, depth_scale(left[oblique], right[oblique],
+                                                self.body_unit_px)])
+        left, right, point = left * scale, right * scale, self.point3d_px(name) * scale
+        hips = (self.point3d_px("left_hip") + self.point3d_px("right_hip")) / 2 * scale
         mid_shoulder = (left + right) / 2
-        trunk = mid_shoulder - (self.point3d_px("left_hip") + self.point3d_px("right_hip")) / 2
+        trunk = mid_shoulder - hips
         across = left - right
         with np.errstate(invalid="ignore", divide="ignore"):
             trunk_unit = trunk / np.linalg.norm(trunk, axis=1, keepdims=True)
             across = across - np.einsum("ti,ti->t", across, trunk_unit)[:, None] * trunk_unit
             across = across / np.linalg.norm(across, axis=1, keepdims=True)
-            offset = np.einsum("ti,ti->t", self.point3d_px(name) - mid_shoulder, across)
-        in_3d = oblique & np.isfinite(offset)
-        lateral[in_3d] = offset[in_3d] / self.body_unit_px
-        return lateral
+            return np.einsum("ti,ti->t", point - mid_shoulder, across)
 
     def hand(self, side: str) -> str:
         """Name of the derived keypoint of the ``side`` ("left"/"right") hand."""
@@ -285,6 +315,19 @@ class BodySignals:
         """
         v = self.velocity_px_s[:, self.index(name)] - self.velocity_px_s[:, self.index(reference)]
         return np.linalg.norm(v, axis=1) / self.body_unit_px
+
+
+def depth_scale(left_shoulder: np.ndarray, right_shoulder: np.ndarray,
+                width_px: float) -> float:
+    """Factor (0..1) for the pose model's depth so that the shoulders, ``(N, 3)``
+    ``(x_px, y_px, depth_px)``, are ``width_px`` apart in 3-D (medians over the frames):
+    the picture shows their width foreshortened, the depth difference makes up the rest.
+    0 when the picture already shows them that wide or the depths do not differ."""
+    seen = np.nanmedian(np.linalg.norm(left_shoulder[:, :2] - right_shoulder[:, :2], axis=1))
+    depth = np.nanmedian(np.abs(left_shoulder[:, 2] - right_shoulder[:, 2]))
+    if not (np.isfinite(seen) and np.isfinite(depth) and depth > 0 and width_px > seen):
+        return 0.0
+    return float(min(1.0, np.sqrt(width_px ** 2 - seen ** 2) / depth))
 
 
 def _infant(ds: xr.Dataset) -> xr.Dataset:
@@ -504,6 +547,7 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         "up_axis_from_hips_share": float(np.mean(frame.up_source == "hips")) if n_t else 0.0,
         "head_axis_offset_deg": frame.head_axis_offset_deg,
         "hand_point": "pose wrist when visible, else the hand model's wrist",
+        "oblique_lateral": config.oblique_lateral,
         "interpolated_share": float(was_filled.mean()) if was_filled.size else 0.0,
         "outlier_share": float(outliers.mean()) if outliers.size else 0.0,
     }
@@ -514,6 +558,7 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         frame=frame, posture=posture, view=view, view_reason=view_reason, near_side=facing,
         frame_width=width, frame_height=height, provenance=provenance, attrs=dict(ds.attrs),
         in_frame=in_frame, view_segments=tuple(segments),
+        oblique_lateral=config.oblique_lateral,
     )
 
 

@@ -9,6 +9,7 @@ motorobs's output on that clip.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,8 @@ from tests.signals.camera_views import Camera, load_truth, seen_from
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 CONFIG = AnalysisConfig()
+DEPTH = AnalysisConfig(signals=replace(CONFIG.signals, oblique_lateral="depth"))
+"""The projected landmarks' depth is exact, as a 3-D tool's would be."""
 
 
 def _clip(name: str) -> tuple[dict, dict]:
@@ -43,10 +46,10 @@ def body_azimuths_deg(gt: dict) -> dict[str, float]:
             "right": angle["left"] + 180}
 
 
-def analyse(gt: dict, camera: Camera):
+def analyse(gt: dict, camera: Camera, config: AnalysisConfig = CONFIG):
     seen = seen_from(gt, camera, float(gt.get("fps", 15)))
-    signals = prepare_signals(seen.landmarks, CONFIG.signals)
-    return signals, compute_metrics(signals, CONFIG.metrics)
+    signals = prepare_signals(seen.landmarks, config.signals)
+    return signals, compute_metrics(signals, config.metrics)
 
 
 def metric(out, name: str, side: str | None = None):
@@ -60,12 +63,13 @@ def true_crossings(events: dict, hand: str) -> int:
 
 @pytest.mark.parametrize("elevation", [0, 20, 40, 50])
 @pytest.mark.parametrize("azimuth", [0, 45, 90, 135, 180, 225, 270, 315])
-def test_midline_crossings_and_reaches_from_above_and_oblique(elevation, azimuth):
+def test_midline_crossings_and_reaches_from_above_and_oblique_with_true_depth(elevation,
+                                                                              azimuth):
     gt, events = _clip("a_midline_reach__top")
     # From above the phone may be turned any way; obliquely it is held within 45 degrees of
     # upright (turned further, an upright trunk reads as a sitting infant: docs/validation.md)
     roll = azimuth / 3 if elevation < 30 else (azimuth / 3) % 90 - 45
-    signals, out = analyse(gt, Camera(elevation, azimuth, roll_deg=roll))
+    signals, out = analyse(gt, Camera(elevation, azimuth, roll_deg=roll), DEPTH)
     assert signals.view == "top"
     assert np.mean(signals.posture == "supine") >= 0.9
     crossings = metric(out, "midline_crossings", "right")
@@ -146,3 +150,23 @@ def test_sitting_filmed_from_above_is_sitting_unless_the_thighs_point_up(elevati
         pytest.skip("the thighs point up the picture: sitting is not told from above")
     signals, _ = analyse(gt, camera)
     assert np.mean(signals.posture == "sitting") >= 0.9
+
+
+@pytest.mark.parametrize("elevation", [40, 50])
+def test_oblique_offsets_in_the_trunk_plane_are_in_true_shoulder_widths(elevation):
+    """Default (``oblique_lateral="picture"``): a point in the trunk's plane (the hip) keeps
+    the lateral offset it has from above, whichever side the oblique camera is on; the
+    picture alone foreshortens it with the tilt (0.16-0.23 BU against 0.275)."""
+    gt, _ = _clip("a_midline_reach__top")
+    above, _ = analyse(gt, Camera(0, 0))
+    truth = float(np.nanmedian(above.lateral_offset_bu("left_hip")))
+    foreshortened = []
+    for azimuth in body_azimuths_deg(gt).values():
+        for turn in (0, 45):
+            signals, _ = analyse(gt, Camera(elevation, azimuth + turn, roll_deg=10))
+            if not signals.oblique_frames.any():
+                continue
+            offset = float(np.nanmedian(signals.lateral_offset_bu("left_hip")))
+            assert offset == pytest.approx(truth, abs=0.05)
+            foreshortened.append(float(np.nanmedian(signals.body_xy("left_hip")[:, 0])))
+    assert foreshortened and min(foreshortened) < truth - 0.05
