@@ -21,6 +21,16 @@ POSTURES: tuple[str, ...] = ("supine", "sitting")
 """Postures in which the midline is measured."""
 VIEWS: tuple[str, ...] = ("top",)
 """Camera views from which the midline can be seen."""
+MIN_TILT_COS = 0.5
+"""Frames whose trunk plane is tilted to the picture further than this cosine (the camera
+within 30 degrees of the plane: low down at the infant's head or feet) do not show the
+midline well enough: a raised hand shows across it by its height (parallax at least
+tan 60 = 1.7 times the height), and the pose model's arms of a body seen end-on are rough
+(on the tuning renders such a negative control got three crossings)."""
+LOW_VIEW_REASON = (
+    "the camera was too low (within 30 degrees of the plane of the infant's trunk, at its "
+    "head or feet), where a raised hand shows across the midline by its height alone"
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,27 @@ def detect_crossings(
 def relevant_frames(signals: BodySignals) -> np.ndarray:
     """(T,) frames filmed from above in a posture where the midline applies."""
     return applicable_frames(signals, POSTURES, VIEWS)
+
+
+def too_low_frames(signals: BodySignals) -> np.ndarray:
+    """(T,) frames filmed from lower than :data:`MIN_TILT_COS` allows."""
+    with np.errstate(invalid="ignore"):
+        return signals.tilt_cos_per_frame < MIN_TILT_COS
+
+
+def midline_frames(signals: BodySignals) -> np.ndarray:
+    """(T,) frames in which a hand's side of the midline is measured: :func:`relevant_frames`
+    not filmed too low (:func:`too_low_frames`)."""
+    return relevant_frames(signals) & ~too_low_frames(signals)
+
+
+def low_view_problem(signals: BodySignals) -> tuple[str, str] | None:
+    """``("not_applicable", reason)`` when every frame where the midline applies was filmed
+    too low; None otherwise."""
+    relevant = relevant_frames(signals)
+    if relevant.any() and not midline_frames(signals).any():
+        return "not_applicable", LOW_VIEW_REASON
+    return None
 
 
 def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:

@@ -15,9 +15,11 @@ from motorobs.metrics.body_midline import (
     VIEWS,
     detect_crossings,
     hand_lateral_bu,
+    low_view_problem,
+    midline_frames,
     relevant_frames,
 )
-from motorobs.metrics.common import each_side, gated_values
+from motorobs.metrics.common import each_side, gated_values, unavailable
 from motorobs.signals import BodySignals
 from motorobs.signals.bouts import find_bouts, longest_bout_s
 
@@ -88,11 +90,11 @@ LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "nose",
     posture_reason=NOT_LYING_REASON,
     view_reason=SIDE_VIEW_REASON,
     per_side=True,
-    version="3",
+    version="4",
 )
 def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Midline crossings per hand (see docs/metrics.md)."""
-    relevant = relevant_frames(signals)
+    relevant = midline_frames(signals)
 
     margin = config.midline_crossings.margin_bu
 
@@ -134,7 +136,7 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
         ))
         return out
 
-    return each_side(CROSSING_OUTPUTS, measure)
+    return each_side(CROSSING_OUTPUTS, measure, problem=low_view_problem(signals))
 
 @register_metric(
     "hands_together",
@@ -144,11 +146,14 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
     views=VIEWS,
     posture_reason=NOT_LYING_REASON,
     view_reason=SIDE_VIEW_REASON,
-    version="2",
+    version="3",
 )
 def hands_together(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Share of time with both hands at the midline and near each other."""
-    relevant = relevant_frames(signals)
+    problem = low_view_problem(signals)
+    if problem:
+        return MetricOutput(values=unavailable(TOGETHER_OUTPUTS, *problem))
+    relevant = midline_frames(signals)
     left = signals.body_xy(signals.hand("left"))
     right = signals.body_xy(signals.hand("right"))
     usable = relevant & np.isfinite(left).all(axis=1) & np.isfinite(right).all(axis=1)

@@ -19,7 +19,7 @@ from motorobs.config import MetricsConfig, MidlineCrossingsSettings, ReachingSet
 from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
 from motorobs.metrics.body_midline import POSTURES as MIDLINE_POSTURES
 from motorobs.metrics.body_midline import VIEWS as MIDLINE_VIEWS
-from motorobs.metrics.body_midline import detect_crossings, hand_lateral_bu
+from motorobs.metrics.body_midline import detect_crossings, hand_lateral_bu, too_low_frames
 from motorobs.metrics.common import each_side, gated_values, runs, unavailable
 from motorobs.metrics.kinematics import movement_unit_peaks, sparc, straightness_index
 from motorobs.signals import BodySignals
@@ -302,11 +302,13 @@ def crossed_midline(signals: BodySignals, side: str, reach: Reach,
     (:func:`motorobs.metrics.body_midline.detect_crossings`) applied to the reach's
     frames: "yes" when it finds a crossing; "no" when it finds none and the hand was seen
     throughout; otherwise "unknown", also where the midline cannot be seen (a view other
-    than from above, or a frame of the reach neither supine nor sitting).
+    than from above or one too low, :func:`~motorobs.metrics.body_midline.too_low_frames`,
+    or a frame of the reach neither supine nor sitting).
     """
     window = slice(reach.onset, reach.offset + 1)
     if not (np.isin(signals.frame_views[window], MIDLINE_VIEWS).all()
-            and np.isin(signals.posture[window], MIDLINE_POSTURES).all()):
+            and np.isin(signals.posture[window], MIDLINE_POSTURES).all()
+            and not too_low_frames(signals)[window].any()):
         return "unknown"
     lateral = hand_lateral_bu(signals, side)[window]
     own = lateral if side == "left" else -lateral
