@@ -208,23 +208,18 @@ def trunk_and_thighs(
     right_hip: np.ndarray,
     left_knee: np.ndarray,
     right_knee: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per frame, from (T, 2) pixel points: the trunk's length in shoulder widths, the mean
-    thigh's length in trunk lengths, the cosine between the mean thigh (mid-hip to
-    mid-knee) and image-up, and the cosine between the trunk (mid-hip to mid-shoulder) and
-    that thigh (about -1 when the thighs continue the trunk, lying; positive when both point
-    the same way). NaN where a point is missing."""
+    thigh's length in trunk lengths, and the cosine between the mean thigh (hip to knee)
+    and image-up. NaN where a point is missing."""
     mid_hip = (left_hip + right_hip) / 2
-    trunk_vector = (left_shoulder + right_shoulder) / 2 - mid_hip
-    trunk = np.linalg.norm(trunk_vector, axis=1)
+    trunk = np.linalg.norm((left_shoulder + right_shoulder) / 2 - mid_hip, axis=1)
     thigh_vector = (left_knee + right_knee) / 2 - mid_hip
-    thigh_span = np.linalg.norm(thigh_vector, axis=1)
     thigh = (np.linalg.norm(left_knee - left_hip, axis=1)
              + np.linalg.norm(right_knee - right_hip, axis=1)) / 2
     with np.errstate(invalid="ignore", divide="ignore"):
         return (trunk / np.linalg.norm(left_shoulder - right_shoulder, axis=1), thigh / trunk,
-                -thigh_vector[:, 1] / thigh_span,
-                np.einsum("ti,ti->t", trunk_vector, thigh_vector) / (trunk * thigh_span))
+                -thigh_vector[:, 1] / np.linalg.norm(thigh_vector, axis=1))
 
 
 def sitting_seen_from_above(
@@ -247,12 +242,31 @@ def sitting_seen_from_above(
                 and np.median(thigh_up_cos[measured]) < SITTING_MIN_COS)
 
 
+def thigh_along_trunk_cos(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    left_hip: np.ndarray,
+    right_hip: np.ndarray,
+    left_knee: np.ndarray,
+    right_knee: np.ndarray,
+) -> np.ndarray:
+    """(T,) cosine, in the picture, between the trunk (mid-hip to mid-shoulder) and the mean
+    thigh (mid-hip to mid-knee), from (T, 2) pixel points: about -1 when the thighs continue
+    the trunk (lying), positive when both point the same way. NaN where a point is missing."""
+    mid_hip = (left_hip + right_hip) / 2
+    trunk = (left_shoulder + right_shoulder) / 2 - mid_hip
+    thigh = (left_knee + right_knee) / 2 - mid_hip
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.einsum("ti,ti->t", trunk, thigh) / (
+            np.linalg.norm(trunk, axis=1) * np.linalg.norm(thigh, axis=1))
+
+
 def sitting_seen_from_behind(chest_facing: np.ndarray, thigh_trunk_cos: np.ndarray) -> bool:
     """Whether frames filmed from above (one view segment) show a sitting infant from behind:
     its back faces the camera (:func:`facing_chest_alignment` positive in most frames where
     it is known, which alone reads as prone) while its thighs point the same way as its
-    trunk in the picture (median trunk-thigh cosine of :func:`trunk_and_thighs`, over the
-    frames with knees seen, above :data:`THIGHS_ALONG_TRUNK_MIN_COS`). Seen
+    trunk in the picture (median :func:`thigh_along_trunk_cos` over the frames with knees
+    seen above :data:`THIGHS_ALONG_TRUNK_MIN_COS`). Seen
     from above and behind, a point higher up shows further forward, so the upright trunk
     points forward in the picture, as the thighs on the floor do. Lying on the belly, the
     thighs continue the trunk (cosine about -1 in every prone tuning render, all cameras);

@@ -36,6 +36,7 @@ from motorobs.signals.posture import (
     settle_gravity_sign,
     sitting_seen_from_above,
     sitting_seen_from_behind,
+    thigh_along_trunk_cos,
     trunk_and_thighs,
     upright_in_image,
 )
@@ -475,10 +476,12 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                     (pt3("left_hip") + pt3("right_hip")) / 2,
                     (pt3("left_ear") + pt3("right_ear")) / 2)
     upright = upright_in_image(*(p[:, :2] for p in chest_points))
-    trunk_per_shoulder, thigh_per_trunk, thigh_up_cos, thigh_cos = trunk_and_thighs(
+    trunk_per_shoulder, thigh_per_trunk, thigh_up_cos = trunk_and_thighs(
         *(pt(f"{s}_{p}") for p in ("shoulder", "hip", "knee") for s in SIDES))
     shoulder_ratio, tilt, _ = plane_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
                                                    mid_hip, pt("nose"))
+    thigh_cos = thigh_along_trunk_cos(
+        *(pt(f"{s}_{p}") for p in ("shoulder", "hip", "knee") for s in SIDES))
     chest_facing = _facing_alignment(segments, chest_points, tilt)
     upright_from_above = np.zeros(n_t, bool)
     for index, segment in enumerate(segments):
