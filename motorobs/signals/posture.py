@@ -19,9 +19,7 @@ Posture
     views, and every view when the user says the camera was level:
     ``SignalConfig.camera``). From above, an infant sitting shows its trunk end-on with
     its thighs across the view (:func:`sitting_seen_from_above`), which also reads as
-    sitting, and so does its back seen from above and behind with the thighs pointing the
-    way the trunk does (:func:`sitting_seen_from_behind`). Labels are then smoothed with a
-    1-s majority vote. The rule
+    sitting. Labels are then smoothed with a 1-s majority vote. The rule
     relies on MediaPipe's left/right labels (its chirality); it was checked on the
     MediaPipe output of all eight sample clips (top and side, supine and prone): every
     frame of every clip classified as the clip's posture. Gravity and the sitting rule
@@ -64,9 +62,6 @@ SITTING_ABOVE_MIN_THIGH_PER_TRUNK = 2.0
 """... while its thighs lie on the floor across the view: at least this many times the
 trunk's length in the picture (unforeshortened about 0.7; a body lying along the line of
 sight foreshortens trunk and thighs alike)."""
-THIGHS_ALONG_TRUNK_MIN_COS = 0.0
-"""Thighs pointing the same way as the trunk in the picture (an angle under 90 degrees
-between them): the body is folded at the hips, which lying on the belly it is not."""
 POSTURE_SMOOTHING_S = 1.0
 """Window of the majority vote that removes single-frame posture flicker (s)."""
 
@@ -240,43 +235,6 @@ def sitting_seen_from_above(
     return bool(np.median(trunk_per_shoulder[measured]) <= SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER
                 and np.median(thigh_per_trunk[measured]) >= SITTING_ABOVE_MIN_THIGH_PER_TRUNK
                 and np.median(thigh_up_cos[measured]) < SITTING_MIN_COS)
-
-
-def thigh_along_trunk_cos(
-    left_shoulder: np.ndarray,
-    right_shoulder: np.ndarray,
-    left_hip: np.ndarray,
-    right_hip: np.ndarray,
-    left_knee: np.ndarray,
-    right_knee: np.ndarray,
-) -> np.ndarray:
-    """(T,) cosine, in the picture, between the trunk (mid-hip to mid-shoulder) and the mean
-    thigh (mid-hip to mid-knee), from (T, 2) pixel points: about -1 when the thighs continue
-    the trunk (lying), positive when both point the same way. NaN where a point is missing."""
-    mid_hip = (left_hip + right_hip) / 2
-    trunk = (left_shoulder + right_shoulder) / 2 - mid_hip
-    thigh = (left_knee + right_knee) / 2 - mid_hip
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.einsum("ti,ti->t", trunk, thigh) / (
-            np.linalg.norm(trunk, axis=1) * np.linalg.norm(thigh, axis=1))
-
-
-def sitting_seen_from_behind(chest_facing: np.ndarray, thigh_trunk_cos: np.ndarray) -> bool:
-    """Whether frames filmed from above (one view segment) show a sitting infant from behind:
-    its back faces the camera (:func:`facing_chest_alignment` positive in most frames where
-    it is known, which alone reads as prone) while its thighs point the same way as its
-    trunk in the picture (median :func:`thigh_along_trunk_cos` over the frames with knees
-    seen above :data:`THIGHS_ALONG_TRUNK_MIN_COS`). Seen
-    from above and behind, a point higher up shows further forward, so the upright trunk
-    points forward in the picture, as the thighs on the floor do. Lying on the belly, the
-    thighs continue the trunk (cosine about -1 in every prone tuning render, all cameras);
-    lying on the back with the legs raised, filmed from the feet, the chest faces the
-    camera."""
-    facing = chest_facing[np.isfinite(chest_facing)]
-    thighs = thigh_trunk_cos[np.isfinite(thigh_trunk_cos)]
-    if not (facing.size and thighs.size):
-        return False
-    return bool(np.mean(facing > 0) > 0.5 and np.median(thighs) > THIGHS_ALONG_TRUNK_MIN_COS)
 
 
 TOP_VIEW_GRAVITY = np.array([0.0, 0.0, 1.0])

@@ -30,13 +30,10 @@ from motorobs.signals.cleaning import (
 from motorobs.signals.posture import (
     SIDE_VIEW_GRAVITY,
     SITTING_MIN_TRUNK_PER_SHOULDER,
-    THIGHS_ALONG_TRUNK_MIN_COS,
     classify_posture,
     facing_chest_alignment,
     settle_gravity_sign,
     sitting_seen_from_above,
-    sitting_seen_from_behind,
-    thigh_along_trunk_cos,
     trunk_and_thighs,
     upright_in_image,
 )
@@ -478,11 +475,6 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     upright = upright_in_image(*(p[:, :2] for p in chest_points))
     trunk_per_shoulder, thigh_per_trunk, thigh_up_cos = trunk_and_thighs(
         *(pt(f"{s}_{p}") for p in ("shoulder", "hip", "knee") for s in SIDES))
-    shoulder_ratio, tilt, _ = plane_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
-                                                   mid_hip, pt("nose"))
-    thigh_cos = thigh_along_trunk_cos(
-        *(pt(f"{s}_{p}") for p in ("shoulder", "hip", "knee") for s in SIDES))
-    chest_facing = _facing_alignment(segments, chest_points, tilt)
     upright_from_above = np.zeros(n_t, bool)
     for index, segment in enumerate(segments):
         rows = segment.frames()
@@ -500,18 +492,14 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
             segments[index] = replace(segment, reason=f"{segment.reason}; the trunk points at "
                                       "the camera with the thighs across the view: an infant "
                                       "sitting, seen from above")
-        elif sitting_seen_from_behind(chest_facing[rows], thigh_cos[rows]):
-            with np.errstate(invalid="ignore"):  # frames without knees follow the segment
-                upright_from_above[rows] = ~(thigh_cos[rows] <= THIGHS_ALONG_TRUNK_MIN_COS)
-            segments[index] = replace(segment, reason=f"{segment.reason}; the back faces the "
-                                      "camera with the thighs pointing the way the trunk "
-                                      "does: an infant sitting, seen from above and behind")
         else:
             gravity[rows] = settle_gravity_sign(*(p[rows] for p in chest_points),
                                                 gravity[segment.first])
     view, view_reason, facing = summarise_views(segments, time_s)
     frame = compute_body_frame(pt("left_shoulder"), pt("right_shoulder"), pt("left_hip"),
                                pt("right_hip"), pt("nose"), frame_views)
+    shoulder_ratio, tilt, _ = plane_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
+                                                   mid_hip, pt("nose"))
     frame = _unforeshortened_scale(
         frame, segments, frame_views,
         np.linalg.norm(pt("left_shoulder") - pt("right_shoulder"), axis=1), shoulder_ratio)
