@@ -53,6 +53,9 @@ from motorobs.signals.view import (
 HAND_POINTS: dict[str, str] = {"left": "left_hand_point", "right": "right_hand_point"}
 """Derived keypoint holding each hand's position (see :func:`prepare_signals`)."""
 SIDES = ("left", "right")
+OBLIQUE_LATERAL = ("picture", "depth")
+"""The ways :meth:`BodySignals.lateral_offset_bu` measures in oblique views
+(:attr:`motorobs.config.SignalConfig.oblique_lateral`)."""
 
 
 OBLIQUE_MIN_TILT_COS = FACING_TILT_COS
@@ -410,6 +413,9 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     if config.camera not in CAMERA_POSITIONS:
         raise ValueError(f"Unknown camera position {config.camera!r}; choose one of "
                          f"{', '.join(CAMERA_POSITIONS)}.")
+    if config.oblique_lateral not in OBLIQUE_LATERAL:
+        raise ValueError(f"Unknown oblique_lateral {config.oblique_lateral!r}; choose one of "
+                         f"{', '.join(OBLIQUE_LATERAL)}.")
     ds = with_all_body_parts(_infant(ds))  # body parts the source lacks: NaN
     time_s = np.asarray(ds["time"].values, float)
     names = [str(k) for k in ds["keypoint"].values]

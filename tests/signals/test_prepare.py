@@ -30,3 +30,15 @@ def test_depth_scale_never_enlarges_depth_and_is_zero_without_foreshortening():
     left, right = shoulders_tilted(100.0, 0.0, 1.0)
     left[:, 2] += 30.0  # depth differs, yet the picture shows the full width
     assert depth_scale(left, right, 100.0) == 0.0
+
+
+def test_an_unknown_oblique_lateral_setting_is_refused_by_name():
+    from dataclasses import replace
+
+    from motorobs.config import SignalConfig
+    from motorobs.signals.prepare import prepare_signals
+    from tests.signals.synthetic import synthetic_dataset
+
+    with pytest.raises(ValueError, match="oblique_lateral 'sideways'.*picture, depth"):
+        prepare_signals(synthetic_dataset(n_frames=30, fps=15.0),
+                        replace(SignalConfig(), oblique_lateral="sideways"))
