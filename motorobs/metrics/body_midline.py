@@ -28,8 +28,9 @@ midline well enough: a raised hand shows across it by its height (parallax at le
 tan 60 = 1.7 times the height), and the pose model's arms of a body seen end-on are rough
 (on the tuning renders such a negative control got three crossings)."""
 LOW_VIEW_REASON = (
-    "the camera was too low (within 30 degrees of the plane of the infant's trunk, at its "
-    "head or feet), where a raised hand shows across the midline by its height alone"
+    "the camera was too low, at the baby's head or feet (within 30 degrees of the plane of "
+    "its trunk), where a raised hand can look across the midline by its height alone; film "
+    "from higher up to measure this"
 )
 
 

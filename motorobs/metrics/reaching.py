@@ -135,9 +135,9 @@ def detect_reaches(
         ``min_speed_bu_per_s`` starts a movement bout; bouts closer than
         ``merge_gap_s`` merge; a bout faster anywhere than ``max_peak_speed_bu_per_s`` is a
         jump of the landmarks and is dropped; a bout lasting ``min_duration_s`` to
-        ``max_duration_s``
-        whose net displacement is at least ``min_displacement_bu`` and in which the hand
-        itself moved at least ``min_own_share`` of that (``hand_bu``) is a movement. A
+        ``max_duration_s`` whose net displacement is at least ``min_displacement_bu`` and in
+        which the hand itself moved at least ``min_own_share`` of that (``hand_bu``) is a
+        movement. A
         movement is a reach unless it brings the hand back to within half the previous
         reach's displacement of that reach's start within ``max_duration_s`` after it
         arrived: then it is that reach's return. A bout that takes the hand at least
