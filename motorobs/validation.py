@@ -375,9 +375,7 @@ def validate_folder(
             f"analysed, so nothing was scored (first: {first}: {reason}). Fix that and run "
             "validate again."
         )
-    events = pd.concat(event_rows, ignore_index=True) if event_rows else pd.DataFrame(
-        columns=list(ROW_COLUMNS)
-    )
+    events = pd.concat(event_rows, ignore_index=True)  # every analysed clip has rows
     scores = event_scores(events)
     angles = pd.DataFrame(angle_rows)
     bands = {row["clip"]: row.get("elevation_band") for row in angle_rows}
