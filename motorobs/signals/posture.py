@@ -19,7 +19,9 @@ Posture
     views, and every view when the user says the camera was level:
     ``SignalConfig.camera``). From above, an infant sitting shows its trunk end-on with
     its thighs across the view (:func:`sitting_seen_from_above`), which also reads as
-    sitting. Labels are then smoothed with a 1-s majority vote. The rule
+    sitting, and so does its back seen from above and behind with the thighs on the floor
+    pointing the way the trunk does and the head on top (:func:`sitting_seen_from_behind`).
+    Labels are then smoothed with a 1-s majority vote. The rule
     relies on MediaPipe's left/right labels (its chirality); it was checked on the
     MediaPipe output of all eight sample clips (top and side, supine and prone): every
     frame of every clip classified as the clip's posture. Gravity and the sitting rule
@@ -35,6 +37,7 @@ Posture bouts and changes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -62,6 +65,12 @@ SITTING_ABOVE_MIN_THIGH_PER_TRUNK = 2.0
 """... while its thighs lie on the floor across the view: at least this many times the
 trunk's length in the picture (unforeshortened about 0.7; a body lying along the line of
 sight foreshortens trunk and thighs alike)."""
+THIGHS_ALONG_TRUNK_MIN_COS = 0.0
+"""Thighs pointing the same way as the trunk in the picture (an angle under 90 degrees
+between them): the body is folded at the hips, which lying on the belly it is not."""
+HEAD_BEYOND_SHOULDERS_MIN = 0.0
+"""The head shows beyond the shoulders along the trunk (:func:`head_beyond_shoulders`; on
+the tuning renders about 0.4 trunk lengths whenever the head continues the trunk)."""
 POSTURE_SMOOTHING_S = 1.0
 """Window of the majority vote that removes single-frame posture flicker (s)."""
 
@@ -196,6 +205,20 @@ def upright_in_image(
         return (up_cos > SITTING_MIN_COS) & (length >= SITTING_MIN_TRUNK_PER_SHOULDER * width)
 
 
+class TrunkAndThighs(NamedTuple):
+    """Per-frame (T,) picture measures of the trunk and thighs (:func:`trunk_and_thighs`);
+    NaN where a point is missing."""
+
+    trunk_per_shoulder: np.ndarray
+    """The trunk's length (mid-hip to mid-shoulder) in shoulder widths."""
+    thigh_per_trunk: np.ndarray
+    """The mean thigh's length (hip to knee) in trunk lengths."""
+    thigh_up_cos: np.ndarray
+    """Cosine between the mean thigh (mid-hip to mid-knee) and image-up."""
+    thigh_trunk_cos: np.ndarray
+    """Cosine between the trunk and the mean thigh: about -1 when the thighs continue the
+    trunk (lying), positive when both point the same way (folded at the hips)."""
+
 def trunk_and_thighs(
     left_shoulder: np.ndarray,
     right_shoulder: np.ndarray,
@@ -203,23 +226,26 @@ def trunk_and_thighs(
     right_hip: np.ndarray,
     left_knee: np.ndarray,
     right_knee: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per frame, from (T, 2) pixel points: the trunk's length in shoulder widths, the mean
-    thigh's length in trunk lengths, and the cosine between the mean thigh (hip to knee)
-    and image-up. NaN where a point is missing."""
+) -> TrunkAndThighs:
+    """The trunk and thigh measures of :class:`TrunkAndThighs` from (T, 2) pixel points."""
     mid_hip = (left_hip + right_hip) / 2
-    trunk = np.linalg.norm((left_shoulder + right_shoulder) / 2 - mid_hip, axis=1)
+    trunk_vector = (left_shoulder + right_shoulder) / 2 - mid_hip
+    trunk = np.linalg.norm(trunk_vector, axis=1)
     thigh_vector = (left_knee + right_knee) / 2 - mid_hip
+    thigh_span = np.linalg.norm(thigh_vector, axis=1)
     thigh = (np.linalg.norm(left_knee - left_hip, axis=1)
              + np.linalg.norm(right_knee - right_hip, axis=1)) / 2
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (trunk / np.linalg.norm(left_shoulder - right_shoulder, axis=1), thigh / trunk,
-                -thigh_vector[:, 1] / np.linalg.norm(thigh_vector, axis=1))
+        return TrunkAndThighs(
+            trunk_per_shoulder=trunk / np.linalg.norm(left_shoulder - right_shoulder, axis=1),
+            thigh_per_trunk=thigh / trunk,
+            thigh_up_cos=-thigh_vector[:, 1] / thigh_span,
+            thigh_trunk_cos=np.einsum("ti,ti->t", trunk_vector, thigh_vector)
+            / (trunk * thigh_span),
+        )
 
 
-def sitting_seen_from_above(
-    trunk_per_shoulder: np.ndarray, thigh_per_trunk: np.ndarray, thigh_up_cos: np.ndarray
-) -> bool:
+def sitting_seen_from_above(measures: TrunkAndThighs) -> bool:
     """Whether frames filmed from above (one view segment; :func:`trunk_and_thighs`) show a
     sitting infant: its trunk points at the camera (median length at most
     :data:`SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER` shoulder widths) while its thighs lie across
@@ -228,6 +254,7 @@ def sitting_seen_from_above(
     thighs must not point up the picture (cosine below :data:`SITTING_MIN_COS`): that is
     also how a low camera at the head or feet sees an infant lying with its legs raised,
     and then the reading stays lying."""
+    trunk_per_shoulder, thigh_per_trunk, thigh_up_cos = measures[:3]
     measured = (np.isfinite(trunk_per_shoulder) & np.isfinite(thigh_per_trunk)
                 & np.isfinite(thigh_up_cos))
     if not measured.any():
@@ -235,6 +262,54 @@ def sitting_seen_from_above(
     return bool(np.median(trunk_per_shoulder[measured]) <= SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER
                 and np.median(thigh_per_trunk[measured]) >= SITTING_ABOVE_MIN_THIGH_PER_TRUNK
                 and np.median(thigh_up_cos[measured]) < SITTING_MIN_COS)
+
+
+def head_beyond_shoulders(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    mid_ear: np.ndarray,
+) -> np.ndarray:
+    """(T,) how far the mid-ear lies beyond mid-shoulder along the trunk (mid-hip to
+    mid-shoulder) in the picture, in trunk lengths, from (T, 2) pixel points: about 0.4 when
+    the head continues the trunk, negative when the head shows nearer the hips than the
+    shoulders are. NaN where a point is missing."""
+    mid_shoulder = (left_shoulder + right_shoulder) / 2
+    trunk = mid_shoulder - mid_hip
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.einsum("ti,ti->t", mid_ear - mid_shoulder, trunk) / np.einsum(
+            "ti,ti->t", trunk, trunk)
+
+
+def sitting_seen_from_behind(chest_facing: np.ndarray, thigh_trunk_cos: np.ndarray,
+                             head_beyond: np.ndarray) -> bool:
+    """Whether frames filmed from above (one view segment) show a sitting infant from behind.
+
+    Its back faces the camera (:func:`facing_chest_alignment` positive in most frames where
+    it is known, which alone reads as prone), and in the picture (medians over the frames
+    where each is measured):
+
+    - its thighs point the same way as its trunk (``thigh_trunk_cos`` of
+      :func:`trunk_and_thighs` above :data:`THIGHS_ALONG_TRUNK_MIN_COS`). Seen from above
+      and behind, a point higher up shows further forward, so the upright trunk points
+      forward in the picture, as the thighs on the floor do. Lying on the belly the thighs
+      continue the trunk (cosine about -1); lying on the back with the legs raised, filmed
+      from the feet, the chest faces the camera;
+    - and its head shows beyond its shoulders along the trunk (:func:`head_beyond_shoulders`
+      above :data:`HEAD_BEYOND_SHOULDERS_MIN`): the head sits on top of an upright trunk,
+      and every camera above the floor shows it further up the trunk's direction. Lying on
+      the belly with the chest raised, filmed low from the head, the trunk and thighs point
+      the same way up the picture too, but the head is in front of the shoulders, nearer
+      the camera, and shows below them.
+    """
+    facing = chest_facing[np.isfinite(chest_facing)]
+    folded = thigh_trunk_cos[np.isfinite(thigh_trunk_cos)]
+    head = head_beyond[np.isfinite(head_beyond)]
+    if not (facing.size and folded.size and head.size):
+        return False
+    return bool(np.mean(facing > 0) > 0.5
+                and np.median(folded) > THIGHS_ALONG_TRUNK_MIN_COS
+                and np.median(head) > HEAD_BEYOND_SHOULDERS_MIN)
 
 
 TOP_VIEW_GRAVITY = np.array([0.0, 0.0, 1.0])

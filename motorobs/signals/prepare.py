@@ -30,10 +30,14 @@ from motorobs.signals.cleaning import (
 from motorobs.signals.posture import (
     SIDE_VIEW_GRAVITY,
     SITTING_MIN_TRUNK_PER_SHOULDER,
+    THIGHS_ALONG_TRUNK_MIN_COS,
+    TrunkAndThighs,
     classify_posture,
     facing_chest_alignment,
+    head_beyond_shoulders,
     settle_gravity_sign,
     sitting_seen_from_above,
+    sitting_seen_from_behind,
     trunk_and_thighs,
     upright_in_image,
 )
@@ -479,38 +483,47 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                     (pt3("left_hip") + pt3("right_hip")) / 2,
                     (pt3("left_ear") + pt3("right_ear")) / 2)
     upright = upright_in_image(*(p[:, :2] for p in chest_points))
-    trunk_per_shoulder, thigh_per_trunk, thigh_up_cos = trunk_and_thighs(
+    trunk_thighs = trunk_and_thighs(
         *(pt(f"{s}_{p}") for p in ("shoulder", "hip", "knee") for s in SIDES))
+    shoulder_ratio, tilt, _ = plane_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
+                                                   mid_hip, pt("nose"))
+    chest_facing = _facing_alignment(segments, chest_points, tilt)
+    head_above = head_beyond_shoulders(*(p[:, :2] for p in chest_points))
     upright_from_above = np.zeros(n_t, bool)
     for index, segment in enumerate(segments):
         rows = segment.frames()
         if segment.view != "top" or config.camera != "auto":
             continue
+        seen = TrunkAndThighs(*(measure[rows] for measure in trunk_thighs))
         if turned_upright(segment, upright[rows]):
             gravity[rows] = SIDE_VIEW_GRAVITY
             segments[index] = replace(segment, reason=f"{segment.reason}; the trunk stands up "
                                       "in the picture, turned about the vertical: a camera "
                                       "level with a sitting infant")
-        elif sitting_seen_from_above(trunk_per_shoulder[rows], thigh_per_trunk[rows],
-                                     thigh_up_cos[rows]):
-            upright_from_above[rows] = (trunk_per_shoulder[rows]
-                                        <= SITTING_MIN_TRUNK_PER_SHOULDER)
+        elif sitting_seen_from_above(seen):
+            upright_from_above[rows] = seen.trunk_per_shoulder <= SITTING_MIN_TRUNK_PER_SHOULDER
             segments[index] = replace(segment, reason=f"{segment.reason}; the trunk points at "
                                       "the camera with the thighs across the view: an infant "
                                       "sitting, seen from above")
+        elif sitting_seen_from_behind(chest_facing[rows], seen.thigh_trunk_cos,
+                                      head_above[rows]):
+            with np.errstate(invalid="ignore"):  # frames without knees follow the segment
+                upright_from_above[rows] = ~(seen.thigh_trunk_cos <= THIGHS_ALONG_TRUNK_MIN_COS)
+            segments[index] = replace(segment, reason=f"{segment.reason}; the back faces the "
+                                      "camera, the thighs point the way the trunk does and "
+                                      "the head is on top: an infant sitting, seen from "
+                                      "above and behind")
         else:
             gravity[rows] = settle_gravity_sign(*(p[rows] for p in chest_points),
                                                 gravity[segment.first])
     view, view_reason, facing = summarise_views(segments, time_s)
     frame = compute_body_frame(pt("left_shoulder"), pt("right_shoulder"), pt("left_hip"),
                                pt("right_hip"), pt("nose"), frame_views)
-    shoulder_ratio, tilt, _ = plane_foreshortening(pt("left_shoulder"), pt("right_shoulder"),
-                                                   mid_hip, pt("nose"))
     frame = _unforeshortened_scale(
         frame, segments, frame_views,
         np.linalg.norm(pt("left_shoulder") - pt("right_shoulder"), axis=1), shoulder_ratio)
     posture = classify_posture(*chest_points, frame_views, rate_hz, gravity,
-                               facing_cos=_facing_alignment(segments, chest_points, tilt),
+                               facing_cos=chest_facing,
                                upright_from_above=upright_from_above)
     lowpass_effective = effective_cutoff_hz(rate_hz, config.lowpass_hz) if rate_hz > 0 else None
     cleaning_steps = [

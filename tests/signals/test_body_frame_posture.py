@@ -169,3 +169,57 @@ def test_supine_infant_filmed_obliquely_is_supine():
                               gravity_in_camera(np.sin(elevation)))
     assert set(straight_down) == {"side_lying"}  # gravity assumed straight into the image
     assert set(tilted) == {"supine"}
+
+
+
+def _at(x: float, y: float, frames: int = 20) -> np.ndarray:
+    return np.tile([x, y], (frames, 1)).astype(float)
+
+
+def _folded_body(thigh_direction: tuple[float, float]):
+    """Trunk and thigh measures of a picture with a trunk 1.4 shoulder widths up the picture
+    and thighs one shoulder width long along ``thigh_direction`` from the mid-hip."""
+    from motorobs.signals.posture import trunk_and_thighs
+
+    dx, dy = np.asarray(thigh_direction, float) / np.linalg.norm(thigh_direction)
+    return trunk_and_thighs(_at(0.5, -1.4), _at(-0.5, -1.4), _at(0.1, 0), _at(-0.1, 0),
+                            _at(0.1 + dx, dy), _at(-0.1 + dx, dy))
+
+
+def test_trunk_and_thigh_measures_of_a_constructed_body():
+    measures = _folded_body((0, -1))
+    assert measures.trunk_per_shoulder == pytest.approx(np.full(20, 1.4))
+    assert measures.thigh_per_trunk == pytest.approx(np.full(20, 1 / 1.4))
+    assert measures.thigh_up_cos == pytest.approx(np.ones(20))
+    assert measures.thigh_trunk_cos == pytest.approx(np.ones(20))
+    assert _folded_body((0, 1)).thigh_trunk_cos == pytest.approx(-np.ones(20))
+    assert _folded_body((1, 0)).thigh_trunk_cos == pytest.approx(np.zeros(20), abs=1e-12)
+
+
+def test_head_beyond_shoulders_in_trunk_lengths():
+    from motorobs.signals.posture import head_beyond_shoulders
+
+    shoulders, hip = (_at(0.5, -2.0), _at(-0.5, -2.0)), _at(0, 0)
+    # the trunk is 2 long up the picture; ears 0.8 further up, or 0.5 back towards the hips
+    assert head_beyond_shoulders(*shoulders, hip, _at(0.3, -2.8)) == pytest.approx(
+        np.full(20, 0.4))
+    assert head_beyond_shoulders(*shoulders, hip, _at(0, -1.5)) == pytest.approx(
+        np.full(20, -0.25))
+
+
+@pytest.mark.parametrize(
+    ("back_to_camera", "thigh_direction", "head_beyond", "sitting"),
+    [
+        (True, (0.3, -1), 0.4, True),  # sitting from above and behind
+        (True, (0, -1), -0.3, False),  # head in front of the shoulders: prone, filmed low
+        (True, (0, 1), 0.4, False),  # thighs continue the trunk: lying on the belly
+        (False, (0, -1), 0.4, False),  # chest to the camera: on the back, legs raised
+    ],
+)
+def test_sitting_seen_from_behind_needs_the_back_folded_hips_and_the_head_on_top(
+        back_to_camera, thigh_direction, head_beyond, sitting):
+    from motorobs.signals.posture import sitting_seen_from_behind
+
+    facing = np.full(20, 1.0 if back_to_camera else -1.0)
+    folded = _folded_body(thigh_direction).thigh_trunk_cos
+    assert sitting_seen_from_behind(facing, folded, np.full(20, head_beyond)) is sitting

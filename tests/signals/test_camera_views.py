@@ -179,3 +179,26 @@ def test_oblique_offsets_in_the_trunk_plane_are_in_true_shoulder_widths(elevatio
             assert offset == pytest.approx(truth, abs=0.05)
             foreshortened.append(float(np.nanmedian(signals.body_xy("left_hip")[:, 0])))
     assert foreshortened and min(foreshortened) < truth - 0.05
+
+
+@pytest.mark.parametrize("elevation", [20, 40, 55])
+@pytest.mark.parametrize("turn", [-30, 0, 30])
+def test_sitting_filmed_from_above_and_behind_is_sitting(elevation, turn):
+    """Behind the back and above, the back faces the camera (alone, that reads prone) and
+    the upright trunk shows pointing forward, the way the thighs on the floor do."""
+    gt, front = _sitting_clip()
+    signals, _ = analyse(gt, Camera(elevation, front + 180 + turn, roll_deg=turn / 2))
+    assert np.mean(signals.posture == "sitting") >= 0.9
+
+
+@pytest.mark.parametrize("clip", ["c_prone_head_lift__top", "a_midline_reach__top"])
+@pytest.mark.parametrize("elevation", [0, 25, 50, 80])
+def test_lying_infants_are_never_taken_for_sitting_seen_from_behind(clip, elevation):
+    """From every side the thighs continue the trunk, or the chest faces the camera, or the
+    head shows in front of the shoulders: the rule never fires on a lying infant, on its
+    back or its belly."""
+    gt, _ = _clip(clip)
+    for azimuth in body_azimuths_deg(gt).values():
+        for turn in (0, 30):
+            signals, _ = analyse(gt, Camera(elevation, azimuth + turn, roll_deg=turn / 3))
+            assert not any("behind" in segment.reason for segment in signals.view_segments)
