@@ -219,6 +219,7 @@ class TrunkAndThighs(NamedTuple):
     """Cosine between the trunk and the mean thigh: about -1 when the thighs continue the
     trunk (lying), positive when both point the same way (folded at the hips)."""
 
+
 def trunk_and_thighs(
     left_shoulder: np.ndarray,
     right_shoulder: np.ndarray,
@@ -254,7 +255,8 @@ def sitting_seen_from_above(measures: TrunkAndThighs) -> bool:
     thighs must not point up the picture (cosine below :data:`SITTING_MIN_COS`): that is
     also how a low camera at the head or feet sees an infant lying with its legs raised,
     and then the reading stays lying."""
-    trunk_per_shoulder, thigh_per_trunk, thigh_up_cos = measures[:3]
+    trunk_per_shoulder = measures.trunk_per_shoulder
+    thigh_per_trunk, thigh_up_cos = measures.thigh_per_trunk, measures.thigh_up_cos
     measured = (np.isfinite(trunk_per_shoulder) & np.isfinite(thigh_per_trunk)
                 & np.isfinite(thigh_up_cos))
     if not measured.any():
