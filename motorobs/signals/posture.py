@@ -21,6 +21,9 @@ Posture
     its thighs across the view (:func:`sitting_seen_from_above`), which also reads as
     sitting, and so does its back seen from above and behind with the thighs on the floor
     pointing the way the trunk does and the head on top (:func:`sitting_seen_from_behind`).
+    Filmed from above, a jump straight between supine and prone (no roll through side-lying)
+    is the pose model taking the back for the chest; such stretches are read as prone where
+    a prone reading in them is sustained (:func:`settle_chest_back_flips`).
     Labels are then smoothed with a 1-s majority vote. The rule
     relies on MediaPipe's left/right labels (its chirality); it was checked on the
     MediaPipe output of all eight sample clips (top and side, supine and prone): every
@@ -73,6 +76,14 @@ HEAD_BEYOND_SHOULDERS_MIN = 0.0
 the tuning renders about 0.4 trunk lengths whenever the head continues the trunk)."""
 POSTURE_SMOOTHING_S = 1.0
 """Window of the majority vote that removes single-frame posture flicker (s)."""
+FLIP_MAX_SIDE_LYING_S = 0.25
+"""Longest stretch of side-lying frames between a supine and a prone reading, filmed from
+above, that is taken as the pose model flipping chest for back rather than as the infant
+rolling (s). A roll turns the chest through 180 degrees; the 60 degrees around side-lying
+(chest within 30 degrees of horizontal) take a third of it, and an infant's roll takes
+well over a second."""
+FLIP_MIN_PRONE_S = 1.0
+"""A flip chain is read as prone when it holds a prone reading at least this long (s)."""
 
 
 def chest_alignment(
@@ -376,7 +387,67 @@ def classify_posture(
     labels[known & level & upright] = "sitting"
     if upright_from_above is not None:
         labels[(views == "top") & upright_from_above] = "sitting"
-    return majority_smooth(labels.astype(str), rate_hz, POSTURE_SMOOTHING_S)
+    labels = settle_chest_back_flips(labels.astype(str), views == "top", rate_hz)
+    return majority_smooth(labels, rate_hz, POSTURE_SMOOTHING_S)
+
+
+def settle_chest_back_flips(labels: np.ndarray, from_above: np.ndarray,
+                            rate_hz: float) -> np.ndarray:
+    """Read as prone the stretches where, filmed from above, the labels flip between supine
+    and prone faster than an infant can roll, when a prone reading in them is sustained.
+
+    Seen from above, the pose model takes an infant's back for a chest now and then: it
+    gives the body the left/right labels of a person facing the camera, the chest's
+    direction turns over and a prone infant reads as supine, for a few frames or for
+    seconds, jumping straight between the two. A real roll passes through side-lying
+    (:data:`FLIP_MAX_SIDE_LYING_S`). A flip chain is a run of supine and prone frames joined
+    by at most that much side-lying; sitting, unknown and frames not seen from above end
+    it. Where a chain holds both postures and a prone run of at least
+    :data:`FLIP_MIN_PRONE_S`, every frame of it becomes prone. The model errs the other
+    way, taking a chest seen from above for a back, only for a few frames (at most 4 on
+    the tuning renders), which the majority vote removes.
+
+    Parameters
+    ----------
+    labels
+        (T,) raw posture labels (:data:`POSTURES`).
+    from_above
+        (T,) bool: frames of a top view.
+    rate_hz
+        Sampling rate (Hz).
+
+    Returns
+    -------
+    (T,) labels, a new array.
+    """
+    out = np.asarray(labels).astype(str).copy()
+    if rate_hz <= 0 or out.size == 0:
+        return out
+    max_gap = int(np.floor(FLIP_MAX_SIDE_LYING_S * rate_hz + 1e-9))
+    min_prone = int(np.ceil(FLIP_MIN_PRONE_S * rate_hz - 1e-9))
+    flat = np.isin(out, ("supine", "prone")) & from_above
+    bouts = posture_bouts(np.where(flat, out, "unknown"), 1.0 / rate_hz)
+    chain: list[PostureBout] = []
+
+    def settle(chain: list[PostureBout]) -> None:
+        postures = {b.posture for b in chain}
+        longest_prone = max((b.last - b.first + 1 for b in chain if b.posture == "prone"),
+                            default=0)
+        if postures == {"supine", "prone"} and longest_prone >= min_prone:
+            out[chain[0].first: chain[-1].last + 1] = "prone"
+
+    for bout in bouts:
+        if chain:
+            gap = out[chain[-1].last + 1: bout.first]
+            joined = (gap.size <= max_gap and np.all(gap == "side_lying")
+                      and np.all(from_above[chain[-1].last + 1: bout.first]))
+            if not joined:
+                settle(chain)
+                chain = []
+        chain.append(bout)
+    if chain:
+        settle(chain)
+    return out
 
 
 def majority_smooth(labels: np.ndarray, rate_hz: float, window_s: float) -> np.ndarray:
