@@ -239,14 +239,24 @@ def trunk_and_thighs(
     left_knee: np.ndarray,
     right_knee: np.ndarray,
 ) -> TrunkAndThighs:
-    """The trunk and thigh measures of :class:`TrunkAndThighs` from (T, 2) pixel points."""
+    """The trunk and thigh measures of :class:`TrunkAndThighs` from (T, 2) pixel points.
+
+    The mean thigh is the mean of the two hip-to-knee vectors, or the one thigh seen where a
+    knee is missing (NaN): an infant sitting seen from behind often hides a knee for the
+    whole clip."""
     mid_hip = (left_hip + right_hip) / 2
     trunk_vector = (left_shoulder + right_shoulder) / 2 - mid_hip
     trunk = np.linalg.norm(trunk_vector, axis=1)
-    thigh_vector = (left_knee + right_knee) / 2 - mid_hip
+    thighs = np.stack([left_knee - left_hip, right_knee - right_hip])  # (2, T, 2)
+    seen = np.isfinite(thighs).all(axis=2)  # (2, T)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        thigh_vector = np.where(seen.any(axis=0)[:, None],
+                                np.nansum(np.where(seen[..., None], thighs, 0.0), axis=0)
+                                / seen.sum(axis=0)[:, None], np.nan)
+        thigh = np.where(seen.any(axis=0), np.nansum(
+            np.where(seen, np.linalg.norm(thighs, axis=2), 0.0), axis=0) / seen.sum(axis=0),
+            np.nan)
     thigh_span = np.linalg.norm(thigh_vector, axis=1)
-    thigh = (np.linalg.norm(left_knee - left_hip, axis=1)
-             + np.linalg.norm(right_knee - right_hip, axis=1)) / 2
     with np.errstate(invalid="ignore", divide="ignore"):
         return TrunkAndThighs(
             trunk_per_shoulder=trunk / np.linalg.norm(left_shoulder - right_shoulder, axis=1),

@@ -201,6 +201,27 @@ def test_trunk_and_thigh_measures_of_a_constructed_body():
     assert _folded_body((1, 0)).thigh_trunk_cos == pytest.approx(np.zeros(20), abs=1e-12)
 
 
+def test_thigh_measures_use_the_one_thigh_seen_where_a_knee_is_missing():
+    from motorobs.signals.posture import trunk_and_thighs
+
+    # left thigh 1 long straight up the picture, right thigh 2 long to the right
+    points = [_at(0.5, -1.4), _at(-0.5, -1.4), _at(0.1, 0), _at(-0.1, 0), _at(0.1, -1),
+              _at(1.9, 0)]
+    both = trunk_and_thighs(*points)
+    assert both.thigh_per_trunk == pytest.approx(np.full(20, 1.5 / 1.4))
+    points[5][:5] = np.nan  # the right knee hidden in the first 5 frames
+    points[4][15:] = np.nan  # the left one in the last 5
+    one = trunk_and_thighs(*points)
+    assert one.thigh_per_trunk[:5] == pytest.approx(np.full(5, 1 / 1.4))
+    assert one.thigh_trunk_cos[:5] == pytest.approx(np.ones(5))  # the left thigh alone
+    assert one.thigh_per_trunk[15:] == pytest.approx(np.full(5, 2 / 1.4))
+    assert one.thigh_trunk_cos[15:] == pytest.approx(np.zeros(5), abs=1e-12)
+    np.testing.assert_allclose(one.thigh_trunk_cos[5:15], both.thigh_trunk_cos[5:15])
+    points[4][:] = np.nan
+    points[5][:] = np.nan
+    assert np.isnan(trunk_and_thighs(*points).thigh_trunk_cos).all()
+
+
 def test_head_beyond_shoulders_in_trunk_lengths():
     from motorobs.signals.posture import head_beyond_shoulders
 
