@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -57,6 +58,12 @@ from motorobs.signals.view import (
 HAND_POINTS: dict[str, str] = {"left": "left_hand_point", "right": "right_hand_point"}
 """Derived keypoint holding each hand's position (see :func:`prepare_signals`)."""
 SIDES = ("left", "right")
+HAND_OVER_POSE_WRIST_SHOULDERS = 0.5
+"""Where the hand model's wrist and the pose wrist lie more than this many shoulder widths
+apart, the hand point is the hand model's. On the 48 second tuning renders the hand model's
+was the nearer the true wrist in 282 of 326 such frames (median errors 0.1-0.4 shoulder
+widths against 0.5-1.3): the pose model's wrist stays behind where a hand crosses the chest
+or is hidden, with a confidence of 0.5-0.7."""
 OBLIQUE_LATERAL = ("picture", "depth")
 """The ways :meth:`BodySignals.lateral_offset_bu` measures in oblique views
 (:attr:`motorobs.config.SignalConfig.oblique_lateral`)."""
@@ -80,7 +87,8 @@ class BodySignals:
         Sampling rate of ``time_s`` (1 / median spacing; 0 with fewer than 2 frames).
     keypoints
         (K,) names: the dataset's keypoints plus the derived ``left_hand_point`` and
-        ``right_hand_point`` (the pose wrist when visible, else the hand model's wrist).
+        ``right_hand_point`` (the pose wrist when visible, else the hand model's wrist;
+        the hand model's where the two disagree: :data:`HAND_OVER_POSE_WRIST_SHOULDERS`).
     position_px
         (T, K, 2) cleaned positions in pixels (x right, y down); NaN where not usable.
     depth_px
@@ -351,13 +359,23 @@ def _with_hand_points(
 
     The pose wrist comes first: it is tracked with the rest of the body in every frame, so
     the hand point does not jump between two landmark sources while the pose sees the
-    wrist; the hand model's wrist fills frames where the pose wrist is not visible.
+    wrist and the two agree. The hand model's wrist is taken where the pose wrist is not
+    visible, and where the two lie more than :data:`HAND_OVER_POSE_WRIST_SHOULDERS`
+    shoulder widths (the clip's median) apart: the hand model looked at the hand itself.
     """
+    shoulders = [names.index(f"{side}_shoulder") for side in SIDES]
+    with warnings.catch_warnings():  # a clip without shoulders: no disagreement is measured
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shoulder_px = np.nanmedian(np.linalg.norm(
+            position[:, :, shoulders[0]] - position[:, :, shoulders[1]], axis=1))
     extra_pos, extra_depth, extra_conf = [], [], []
     for side in ("left", "right"):
         hand, pose = names.index(f"{side}_hand_wrist"), names.index(f"{side}_wrist")
-        use_hand = (confidence[:, hand] >= min_confidence) & ~(
-            confidence[:, pose] >= min_confidence
+        apart_px = np.linalg.norm(position[:, :, hand] - position[:, :, pose], axis=1)
+        with np.errstate(invalid="ignore"):
+            disagree = apart_px > HAND_OVER_POSE_WRIST_SHOULDERS * shoulder_px
+        use_hand = (confidence[:, hand] >= min_confidence) & (
+            ~(confidence[:, pose] >= min_confidence) | disagree
         )
         pick = np.where(use_hand, hand, pose)
         rows = np.arange(len(pick))
@@ -565,7 +583,9 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         "body_unit_method": frame.scale_method,
         "up_axis_from_hips_share": float(np.mean(frame.up_source == "hips")) if n_t else 0.0,
         "head_axis_offset_deg": frame.head_axis_offset_deg,
-        "hand_point": "pose wrist when visible, else the hand model's wrist",
+        "hand_point": ("pose wrist when visible, else the hand model's wrist; the hand "
+                       "model's where the two lie more than "
+                       f"{HAND_OVER_POSE_WRIST_SHOULDERS} shoulder widths apart"),
         "oblique_lateral": config.oblique_lateral,
         "interpolated_share": float(was_filled.mean()) if was_filled.size else 0.0,
         "outlier_share": float(outliers.mean()) if outliers.size else 0.0,

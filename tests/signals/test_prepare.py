@@ -42,3 +42,28 @@ def test_an_unknown_oblique_lateral_setting_is_refused_by_name():
     with pytest.raises(ValueError, match="oblique_lateral 'sideways'.*picture, depth"):
         prepare_signals(synthetic_dataset(n_frames=30, fps=15.0),
                         replace(SignalConfig(), oblique_lateral="sideways"))
+
+
+def test_the_hand_point_is_the_hand_models_wrist_where_the_pose_wrist_lies_far_from_it():
+    from motorobs.config import SignalConfig
+    from motorobs.signals.prepare import HAND_OVER_POSE_WRIST_SHOULDERS, prepare_signals
+    from tests.signals.synthetic import synthetic_dataset
+
+    ds = synthetic_dataset(pose="supine_top", n_frames=150)
+    names = list(ds["keypoint"].values)
+    position = ds["position"].values  # (time, space, keypoint, individual)
+    pose_wrist = position[:, :, names.index("left_wrist"), 0].copy()
+    shoulder_px = np.median(np.linalg.norm(position[:, :, names.index("left_shoulder"), 0]
+                                           - position[:, :, names.index("right_shoulder"), 0],
+                                           axis=1))
+    # the hand model's wrist: near the pose wrist in the first half, far from it in the second
+    near, far = 0.5 * HAND_OVER_POSE_WRIST_SHOULDERS, 2 * HAND_OVER_POSE_WRIST_SHOULDERS
+    offset = np.where(np.arange(150)[:, None] < 75, [near, 0.0], [far, 0.0]) * shoulder_px
+    hand = names.index("left_hand_wrist")
+    position[:, :, hand, 0] = pose_wrist + offset
+    ds["depth_z"].values[:, hand, 0] = ds["depth_z"].values[:, names.index("left_wrist"), 0]
+    for var in ("confidence", "visibility", "presence"):
+        ds[var].values[:, hand, 0] = 1.0
+    point = prepare_signals(ds, SignalConfig()).point_px("left_hand_point")
+    np.testing.assert_allclose(point[10:65], pose_wrist[10:65], atol=0.5)
+    np.testing.assert_allclose(point[85:140], (pose_wrist + offset)[85:140], atol=0.5)
