@@ -39,6 +39,7 @@ Posture bouts and changes
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -248,14 +249,11 @@ def trunk_and_thighs(
     trunk_vector = (left_shoulder + right_shoulder) / 2 - mid_hip
     trunk = np.linalg.norm(trunk_vector, axis=1)
     thighs = np.stack([left_knee - left_hip, right_knee - right_hip])  # (2, T, 2)
-    seen = np.isfinite(thighs).all(axis=2)  # (2, T)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        thigh_vector = np.where(seen.any(axis=0)[:, None],
-                                np.nansum(np.where(seen[..., None], thighs, 0.0), axis=0)
-                                / seen.sum(axis=0)[:, None], np.nan)
-        thigh = np.where(seen.any(axis=0), np.nansum(
-            np.where(seen, np.linalg.norm(thighs, axis=2), 0.0), axis=0) / seen.sum(axis=0),
-            np.nan)
+    thighs[~np.isfinite(thighs).all(axis=2)] = np.nan  # a thigh is seen whole or not at all
+    with warnings.catch_warnings():  # frames with neither knee: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        thigh_vector = np.nanmean(thighs, axis=0)
+        thigh = np.nanmean(np.linalg.norm(thighs, axis=2), axis=0)
     thigh_span = np.linalg.norm(thigh_vector, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return TrunkAndThighs(
