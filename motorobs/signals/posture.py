@@ -428,7 +428,7 @@ def settle_chest_back_flips(labels: np.ndarray, from_above: np.ndarray,
     -------
     (T,) labels, a new array.
     """
-    out = np.asarray(labels).astype(str).copy()
+    out = np.asarray(labels).astype(str)  # a copy
     if rate_hz <= 0 or out.size == 0:
         return out
     max_gap = int(np.floor(FLIP_MAX_SIDE_LYING_S * rate_hz + 1e-9))
@@ -437,12 +437,12 @@ def settle_chest_back_flips(labels: np.ndarray, from_above: np.ndarray,
     bouts = posture_bouts(np.where(flat, out, "unknown"), 1.0 / rate_hz)
     chain: list[PostureBout] = []
 
-    def settle(chain: list[PostureBout]) -> None:
-        postures = {b.posture for b in chain}
-        longest_prone = max((b.last - b.first + 1 for b in chain if b.posture == "prone"),
+    def settle(links: list[PostureBout]) -> None:
+        postures = {b.posture for b in links}
+        longest_prone = max((b.last - b.first + 1 for b in links if b.posture == "prone"),
                             default=0)
         if postures == {"supine", "prone"} and longest_prone >= min_prone:
-            out[chain[0].first: chain[-1].last + 1] = "prone"
+            out[links[0].first: links[-1].last + 1] = "prone"
 
     for bout in bouts:
         if chain:

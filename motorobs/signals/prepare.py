@@ -369,7 +369,7 @@ def _with_hand_points(
         shoulder_px = np.nanmedian(np.linalg.norm(
             position[:, :, shoulders[0]] - position[:, :, shoulders[1]], axis=1))
     extra_pos, extra_depth, extra_conf = [], [], []
-    for side in ("left", "right"):
+    for side in SIDES:
         hand, pose = names.index(f"{side}_hand_wrist"), names.index(f"{side}_wrist")
         apart_px = np.linalg.norm(position[:, :, hand] - position[:, :, pose], axis=1)
         with np.errstate(invalid="ignore"):
