@@ -32,7 +32,7 @@ import render_lib as RL  # noqa: E402
 
 SETS = {"tuning": ("t", range(1000, 1048)), "heldout": ("h", range(2000, 2064)),
         "heldout2": ("h", range(3000, 3064)), "tuning2": ("t", range(4000, 4048)),
-        "heldout3": ("h", range(5000, 5064))}
+        "heldout3": ("h", range(5000, 5064)), "heldout4": ("h", range(6000, 6064))}
 TYPES = ("supine_midline", "supine_reach_up", "prone_lift", "sitting", "grasp", "control")
 BANDS = (("top", 0.0, 30.0), ("oblique", 30.0, 60.0), ("low", 60.0, 90.0))
 POSTURE = {
