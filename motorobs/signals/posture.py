@@ -61,14 +61,29 @@ upright trunk and a supine one look alike."""
 GRAVITY_SIGN_MARGIN = 0.1
 """The in-picture direction of gravity is reversed only when the chest fits the reversed
 direction better by this much (median absolute cosine; :func:`settle_gravity_sign`)."""
-SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER = 0.6
+SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER = 1.0
 """Seen from above, a sitting infant's trunk points at the camera: at most this many shoulder
-widths long in the picture (unforeshortened about 1.4: it is then more than 65 degrees out of
-the picture's plane)."""
-SITTING_ABOVE_MIN_THIGH_PER_TRUNK = 2.0
+widths long in the picture (unforeshortened about 1.4: it is then more than 45 degrees out of
+the picture's plane; lying infants filmed from above measure 1.4-2.0 on the tuning renders)."""
+SITTING_ABOVE_MIN_THIGH_PER_TRUNK = 1.1
 """... while its thighs lie on the floor across the view: at least this many times the
-trunk's length in the picture (unforeshortened about 0.7; a body lying along the line of
-sight foreshortens trunk and thighs alike)."""
+trunk's length in the picture (unforeshortened about 0.7, 0.45-0.95 lying on the tuning
+renders; a body lying along the line of sight foreshortens trunk and thighs alike)."""
+SITTING_ABOVE_MAX_HEAD_BEYOND = 0.3
+"""... and its head shows over the trunk, not beyond it: the mid-ear at most this many trunk
+lengths beyond the shoulders (:func:`head_beyond_shoulders`; the head sits on top of the
+trunk, along the line of sight). Lying, the head continues the trunk about 0.4 trunk
+lengths beyond the shoulders, and a low camera at the feet of an infant lying with raised
+legs sees it further still."""
+STRAIGHT_BODY_MAX_COS = -0.9
+"""The thighs continue the trunk in the picture (cosine between them below this, within 25
+degrees of straight on): together with thighs of a lying length
+(:data:`STRAIGHT_BODY_MIN_THIGH_PER_TRUNK`) the body is stretched out, not folded at the hips
+as a sitting infant's is (:func:`body_straight_in_picture`)."""
+STRAIGHT_BODY_MIN_THIGH_PER_TRUNK = 0.5
+"""Thighs at least this many trunk lengths long in the picture (unforeshortened about 0.7).
+A sitting infant filmed face-on by a level camera also shows its thighs below its hips, but
+pointing at the camera, much shorter."""
 THIGHS_ALONG_TRUNK_MIN_COS = 0.0
 """Thighs pointing the same way as the trunk in the picture (an angle under 90 degrees
 between them): the body is folded at the hips, which lying on the belly it is not."""
@@ -265,24 +280,49 @@ def trunk_and_thighs(
         )
 
 
-def sitting_seen_from_above(measures: TrunkAndThighs) -> bool:
-    """Whether frames filmed from above (one view segment; :func:`trunk_and_thighs`) show a
-    sitting infant: its trunk points at the camera (median length at most
+def sitting_seen_from_above(measures: TrunkAndThighs, head_beyond: np.ndarray) -> bool:
+    """Whether frames filmed from above (one view segment; :func:`trunk_and_thighs`,
+    :func:`head_beyond_shoulders`) show a sitting infant, from medians over the frames
+    where each is measured: its trunk points at the camera (at most
     :data:`SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER` shoulder widths) while its thighs lie across
-    the view (median at least :data:`SITTING_ABOVE_MIN_THIGH_PER_TRUNK` trunk lengths), so the
-    body is bent about 90 degrees at the hips with the trunk along the line of sight. The
-    thighs must not point up the picture (cosine below :data:`SITTING_MIN_COS`): that is
-    also how a low camera at the head or feet sees an infant lying with its legs raised,
-    and then the reading stays lying."""
+    the view (at least :data:`SITTING_ABOVE_MIN_THIGH_PER_TRUNK` trunk lengths), so the body
+    is bent at the hips with the trunk along the line of sight, and the head shows over the
+    trunk rather than beyond it (at most :data:`SITTING_ABOVE_MAX_HEAD_BEYOND`).
+
+    A low camera at the head of an infant lying on its back with its legs raised sees the
+    same lengths with the head in front of the shoulders; there the raised thighs point up
+    the picture (cosine above :data:`SITTING_MIN_COS`) while the trunk points down it (away
+    from the thighs), and the reading stays lying. Seen from above, a sitting infant's
+    thighs point any way the phone is turned, but never straight away from its trunk."""
     trunk_per_shoulder = measures.trunk_per_shoulder
-    thigh_per_trunk, thigh_up_cos = measures.thigh_per_trunk, measures.thigh_up_cos
-    measured = (np.isfinite(trunk_per_shoulder) & np.isfinite(thigh_per_trunk)
-                & np.isfinite(thigh_up_cos))
+    thigh_per_trunk = measures.thigh_per_trunk
+    measured = np.isfinite(trunk_per_shoulder) & np.isfinite(thigh_per_trunk)
+    head = head_beyond[np.isfinite(head_beyond)]
+    if not measured.any() or not head.size:
+        return False
+    if not (np.median(trunk_per_shoulder[measured]) <= SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER
+            and np.median(thigh_per_trunk[measured]) >= SITTING_ABOVE_MIN_THIGH_PER_TRUNK
+            and np.median(head) <= SITTING_ABOVE_MAX_HEAD_BEYOND):
+        return False
+    directions = np.isfinite(measures.thigh_up_cos) & np.isfinite(measures.thigh_trunk_cos)
+    if not directions.any():
+        return True
+    legs_raised_from_the_head = (np.median(measures.thigh_up_cos[directions]) > SITTING_MIN_COS
+                                 and np.median(measures.thigh_trunk_cos[directions]) < 0)
+    return not legs_raised_from_the_head
+
+
+def body_straight_in_picture(measures: TrunkAndThighs) -> bool:
+    """Whether one view segment's thighs continue its trunk at a lying length (medians: the
+    trunk-thigh cosine below :data:`STRAIGHT_BODY_MAX_COS`, the thighs at least
+    :data:`STRAIGHT_BODY_MIN_THIGH_PER_TRUNK` trunk lengths): the body is stretched out, as
+    lying, whatever way it stands in the picture. False where the thighs are not seen."""
+    cos, length = measures.thigh_trunk_cos, measures.thigh_per_trunk
+    measured = np.isfinite(cos) & np.isfinite(length)
     if not measured.any():
         return False
-    return bool(np.median(trunk_per_shoulder[measured]) <= SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER
-                and np.median(thigh_per_trunk[measured]) >= SITTING_ABOVE_MIN_THIGH_PER_TRUNK
-                and np.median(thigh_up_cos[measured]) < SITTING_MIN_COS)
+    return bool(np.median(cos[measured]) < STRAIGHT_BODY_MAX_COS
+                and np.median(length[measured]) >= STRAIGHT_BODY_MIN_THIGH_PER_TRUNK)
 
 
 def head_beyond_shoulders(

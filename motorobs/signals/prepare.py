@@ -30,9 +30,11 @@ from motorobs.signals.cleaning import (
 )
 from motorobs.signals.posture import (
     SIDE_VIEW_GRAVITY,
-    SITTING_MIN_TRUNK_PER_SHOULDER,
+    SITTING_ABOVE_MAX_HEAD_BEYOND,
+    SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER,
     THIGHS_ALONG_TRUNK_MIN_COS,
     TrunkAndThighs,
+    body_straight_in_picture,
     classify_posture,
     facing_chest_alignment,
     head_beyond_shoulders,
@@ -513,13 +515,16 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         if segment.view != "top" or config.camera != "auto":
             continue
         seen = TrunkAndThighs(*(measure[rows] for measure in trunk_thighs))
-        if turned_upright(segment, upright[rows]):
+        if turned_upright(segment, upright[rows]) and not body_straight_in_picture(seen):
             gravity[rows] = SIDE_VIEW_GRAVITY
             segments[index] = replace(segment, reason=f"{segment.reason}; the trunk stands up "
                                       "in the picture, turned about the vertical: a camera "
                                       "level with a sitting infant")
-        elif sitting_seen_from_above(seen):
-            upright_from_above[rows] = seen.trunk_per_shoulder <= SITTING_MIN_TRUNK_PER_SHOULDER
+        elif sitting_seen_from_above(seen, head_above[rows]):
+            with np.errstate(invalid="ignore"):  # a frame lies only where both say so
+                upright_from_above[rows] = ~(
+                    (seen.trunk_per_shoulder > SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER)
+                    & (head_above[rows] > SITTING_ABOVE_MAX_HEAD_BEYOND))
             segments[index] = replace(segment, reason=f"{segment.reason}; the trunk points at "
                                       "the camera with the thighs across the view: an infant "
                                       "sitting, seen from above")

@@ -249,3 +249,64 @@ def test_sitting_seen_from_behind_needs_the_back_folded_hips_and_the_head_on_top
     facing = np.full(20, 1.0 if back_to_camera else -1.0)
     folded = _folded_body(thigh_direction).thigh_trunk_cos
     assert sitting_seen_from_behind(facing, folded, np.full(20, head_beyond)) is sitting
+
+
+def _body(trunk_sw: float, thigh_sw: float, thigh_direction: tuple[float, float]):
+    """Trunk and thigh measures of a picture with shoulders one width apart, a trunk
+    ``trunk_sw`` shoulder widths up the picture and thighs ``thigh_sw`` widths long along
+    ``thigh_direction`` from the mid-hip."""
+    from motorobs.signals.posture import trunk_and_thighs
+
+    dx, dy = thigh_sw * np.asarray(thigh_direction, float) / np.linalg.norm(thigh_direction)
+    return trunk_and_thighs(_at(0.5, -trunk_sw), _at(-0.5, -trunk_sw), _at(0.1, 0),
+                            _at(-0.1, 0), _at(0.1 + dx, dy), _at(-0.1 + dx, dy))
+
+
+@pytest.mark.parametrize(
+    ("trunk_sw", "thigh_sw", "thigh_direction", "head_beyond", "sitting"),
+    [
+        (0.7, 1.0, (1, 0), 0.0, True),  # trunk end-on, thighs across, head over the trunk
+        (0.7, 1.0, (0.3, -1), 0.1, True),  # thighs up the picture, along the trunk: sitting
+        (0.7, 1.0, (0, 1), -0.2, True),  # thighs away from the trunk, not up the picture
+        (1.5, 1.0, (1, 0), 0.0, False),  # a trunk of a lying length
+        (0.7, 0.5, (1, 0), 0.0, False),  # thighs foreshortened with the trunk: lying end-on
+        (0.7, 1.0, (1, 0), 0.4, False),  # the head beyond the shoulders continues the trunk
+        (0.7, 1.0, (0, -1), 0.6, False),  # low camera at the feet, legs raised
+    ],
+)
+def test_sitting_seen_from_above_needs_an_end_on_trunk_long_thighs_and_the_head_over_it(
+        trunk_sw, thigh_sw, thigh_direction, head_beyond, sitting):
+    from motorobs.signals.posture import sitting_seen_from_above
+
+    measures = _body(trunk_sw, thigh_sw, thigh_direction)
+    assert sitting_seen_from_above(measures, np.full(20, head_beyond)) is sitting
+
+
+def test_legs_raised_seen_from_the_head_are_not_sitting_seen_from_above():
+    """Low at the head of an infant on its back with raised legs: the trunk points down the
+    picture, away from the camera's side, and the thighs point up it; the head shows in
+    front of the shoulders. Every length looks like sitting from above; the reading stays
+    lying."""
+    from motorobs.signals.posture import sitting_seen_from_above, trunk_and_thighs
+
+    shoulders_below_hips = trunk_and_thighs(_at(0.5, 0.7), _at(-0.5, 0.7), _at(0.1, 0),
+                                            _at(-0.1, 0), _at(0.1, -1), _at(-0.1, -1))
+    assert shoulders_below_hips.thigh_up_cos == pytest.approx(np.ones(20))
+    assert not sitting_seen_from_above(shoulders_below_hips, np.full(20, -0.3))
+
+
+@pytest.mark.parametrize(
+    ("thigh_sw", "thigh_direction", "straight"),
+    [
+        (1.0, (0, 1), True),  # the thighs continue the trunk: stretched out
+        (1.0, (0.3, 1), True),  # within 25 degrees of straight on
+        (1.0, (1, 1), False),  # 45 degrees off: folded
+        (0.4, (0, 1), False),  # short thighs below the hips: pointing at a level camera
+        (1.0, (1, 0), False),  # across the trunk
+    ],
+)
+def test_a_body_is_straight_where_the_thighs_continue_the_trunk_at_a_lying_length(
+        thigh_sw, thigh_direction, straight):
+    from motorobs.signals.posture import body_straight_in_picture
+
+    assert body_straight_in_picture(_body(1.4, thigh_sw, thigh_direction)) is straight
