@@ -174,6 +174,12 @@ class MidlineCrossingsSettings:
     min_duration_s: float = 0.2
     """Minimum time (s) spent beyond the margin on the other side (and back on the own side
     before the next crossing)."""
+    return_margin_bu: float = 0.35
+    """A crossing ends only where the hand is back beyond this lateral distance (body units)
+    on its own side of the midline: outside the central band in which the hands meet
+    (``hands_together.max_midline_offset_bu``). Where the pose model loses a hand over the
+    chest, its stand-in wobbles about the midline, which split one crossing into two (two
+    such splits on the tuning renders with 0, none with 0.35)."""
 
 
 @dataclass(frozen=True)

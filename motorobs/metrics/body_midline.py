@@ -45,7 +45,8 @@ class Crossing:
 
 
 def detect_crossings(
-    own_side_offset: np.ndarray, dt_s: float, margin: float, min_duration_s: float
+    own_side_offset: np.ndarray, dt_s: float, margin: float, min_duration_s: float,
+    return_margin: float = 0.0,
 ) -> list[Crossing]:
     """Find midline crossings in a hand's signed offset from the midline.
 
@@ -60,6 +61,8 @@ def detect_crossings(
         The hand must go below ``-margin`` (BU).
     min_duration_s
         ...for at least this long without interruption.
+    return_margin
+        A crossing ends only where the hand is back beyond this (BU) on its own side.
 
     Returns
     -------
@@ -67,12 +70,12 @@ def detect_crossings(
     (offset > 0) goes beyond the margin and stays beyond it for ``min_duration_s``. Its
     frames run from the first frame after the hand was last seen on its own side (the
     frames where it was over the midline but not yet beyond the margin, or unseen, belong
-    to the crossing) to the last frame before it is back on its own side (offset > 0).
-    The return must last ``min_duration_s`` too, so wobbling around the margin on the far
-    side, or a dip back over the midline shorter than the minimum duration, is one
-    crossing (both sides need the same dwell; this stops landmark jitter at the midline
-    from splitting a crossing). A hand already on the far side when first seen is not
-    counted.
+    to the crossing) to the last frame before it is back on its own side (offset above
+    ``return_margin``). The return must last ``min_duration_s`` too, so wobbling around the
+    margin on the far side, or a dip back over the midline shorter than the minimum
+    duration or not beyond ``return_margin``, is one crossing (both sides need a dwell;
+    this stops landmark jitter at the midline from splitting a crossing). A hand already on
+    the far side when first seen is not counted.
     """
     crossings: list[Crossing] = []
     state = "unknown"
@@ -95,7 +98,7 @@ def detect_crossings(
         if np.isnan(offset):
             continue
         if state == "crossed":
-            if offset > 0:
+            if offset > return_margin:
                 back_since = t if back_since is None else back_since
                 back_frames += 1
                 if back_frames >= dwell_frames:

@@ -90,7 +90,7 @@ LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "nose",
     posture_reason=NOT_LYING_REASON,
     view_reason=SIDE_VIEW_REASON,
     per_side=True,
-    version="4",
+    version="5",
 )
 def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Midline crossings per hand (see docs/metrics.md)."""
@@ -103,7 +103,8 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
         usable = relevant & np.isfinite(lateral)
         own = np.where(usable, lateral if side == "left" else -lateral, np.nan)
         found = detect_crossings(own, signals.dt_s, margin,
-                                 config.midline_crossings.min_duration_s)
+                                 config.midline_crossings.min_duration_s,
+                                 config.midline_crossings.return_margin_bu)
         minutes = usable.sum() * signals.dt_s / 60.0
         out = MetricOutput(values=gated_values(
             CROSSING_OUTPUTS,

@@ -312,7 +312,8 @@ def crossed_midline(signals: BodySignals, side: str, reach: Reach,
         return "unknown"
     lateral = hand_lateral_bu(signals, side)[window]
     own = lateral if side == "left" else -lateral
-    if detect_crossings(own, signals.dt_s, settings.margin_bu, settings.min_duration_s):
+    if detect_crossings(own, signals.dt_s, settings.margin_bu, settings.min_duration_s,
+                        settings.return_margin_bu):
         return "yes"
     return "no" if np.isfinite(own).all() else "unknown"
 
@@ -366,7 +367,7 @@ def _quality_values(
     outputs={**REACH_OUTPUTS, **REACH_QUALITY_OUTPUTS},
     landmarks=LANDMARKS,
     per_side=True,
-    version="3",
+    version="4",
 )
 def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Reach count and reach quality per hand, one ``reach`` event per reach.

@@ -142,6 +142,18 @@ def test_a_short_dip_back_over_the_midline_does_not_split_a_crossing():
     assert [(c.first, c.last) for c in found] == [(1, 7)]
 
 
+def test_a_crossing_ends_only_where_the_hand_is_back_clear_of_the_midline():
+    dt = 0.1
+    # beyond (1-3), back at 0.2 BU on the own side for 0.4 s (4-7), beyond (8-10), home
+    offset = np.array([0.8, -0.3, -0.3, -0.3, 0.2, 0.2, 0.2, 0.2, -0.3, -0.3, -0.3, 0.8,
+                       0.8, 0.8])
+    within_band = detect_crossings(offset, dt, margin=0.1, min_duration_s=0.3,
+                                   return_margin=0.35)
+    assert [(c.first, c.last) for c in within_band] == [(1, 10)]
+    anywhere = detect_crossings(offset, dt, margin=0.1, min_duration_s=0.3)
+    assert [(c.first, c.last) for c in anywhere] == [(1, 3), (8, 10)]
+
+
 def test_contralateral_reach_and_time_on_the_other_side():
     out = run(rotation_deg=37)
     assert value(out, "midline_max_contralateral_bu", "right").value == pytest.approx(0.6,
