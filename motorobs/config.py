@@ -232,6 +232,13 @@ class ReachingSettings:
     for an infant, several times the peak speeds of infant reaches (0.2-0.6 m/s in the
     reaching literature) and above the fastest scripted movement of our renders (7.7 BU/s);
     the pose model's arm or left/right jumps reach 12-19 BU/s."""
+    min_peak_speed_bu_per_s: float = 1.0
+    """A movement bout whose hand speed relative to the shoulder never reaches this (BU/s)
+    is drift, not a reach: 1 shoulder width per second is about 0.15 m/s for an infant,
+    below the slowest peak speeds of infant reaches in the reaching literature (0.2-0.6
+    m/s). On the tuning renders every true reach found peaked at 1.2 BU/s or more, and
+    three false ones, a resting hand drifting with its pose landmarks in oblique views, at
+    0.5-0.8 BU/s."""
     min_duration_s: float = 0.2
     """Shortest movement bout (s) that can be a reach."""
     max_duration_s: float = 4.0

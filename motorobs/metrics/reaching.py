@@ -134,7 +134,8 @@ def detect_reaches(
     settings
         ``min_speed_bu_per_s`` starts a movement bout; bouts closer than
         ``merge_gap_s`` merge; a bout faster anywhere than ``max_peak_speed_bu_per_s`` is a
-        jump of the landmarks and is dropped; a bout lasting ``min_duration_s`` to
+        jump of the landmarks and is dropped, and so is a bout never as fast as
+        ``min_peak_speed_bu_per_s`` (drift); a bout lasting ``min_duration_s`` to
         ``max_duration_s`` whose net displacement is at least ``min_displacement_bu`` and in
         which the hand itself moved at least ``min_own_share`` of that (``hand_bu``) is a
         movement. A
@@ -166,8 +167,11 @@ def detect_reaches(
         duration = (last - first) * dt_s
         start, end = relative_bu[first], relative_bu[last]
         displacement = float(np.linalg.norm(end - start))
-        if np.nanmax(speed_bu_s[first:last + 1]) > settings.max_peak_speed_bu_per_s:
+        peak_speed = np.nanmax(speed_bu_s[first:last + 1])
+        if peak_speed > settings.max_peak_speed_bu_per_s:
             continue  # the landmarks jumped
+        if peak_speed < settings.min_peak_speed_bu_per_s:
+            continue  # drift, slower than any reach
         out_and_back = None
         if free_hands is None or free_hands[first:last + 1].all():
             out_and_back = _out_and_back(relative_bu, first, last, settings, hand_bu)

@@ -65,6 +65,18 @@ def test_jitter_and_small_movements_are_not_reaches():
     assert count(out, "right").value == 0
 
 
+def test_a_slow_drift_is_no_reach_but_the_same_movement_faster_is():
+    """A minimum-jerk movement peaks at 1.875 x distance / duration: 0.6 BU in 3 s at
+    0.375 BU/s and in 1.2 s at 0.94 BU/s (a movement bout, but below
+    ``min_peak_speed_bu_per_s``: drift), in 0.5 s at 2.25 BU/s (a reach)."""
+    target = REST + np.array([0.0, 0.6, 0.0])
+    for duration, expected in ((3.0, 0), (1.2, 0), (0.5, 1)):
+        peak = 1.875 * 0.6 / duration
+        assert (peak >= CONFIG.reaching.min_peak_speed_bu_per_s) == bool(expected)
+        out = run(move(TIME, REST, target, 1.0, duration))
+        assert count(out).value == expected, duration
+
+
 def test_far_hand_in_a_side_view_is_insufficient_data():
     out = run(out_and_back(TIME, REST, TARGET, 1.0, 1.0, 1.0, 1.0), pose="supine_side")
     assert count(out).value == 1                       # the left side faces the camera
