@@ -270,3 +270,34 @@ def test_landmarks_jumping_away_and_back_are_no_reach_but_a_fast_reach_is():
     assert count(fast).value == 1
     (reach,) = reaches(fast)
     assert reach.details["peak_speed_bu_per_s"] < CONFIG.reaching.max_peak_speed_bu_per_s
+
+
+def test_two_reaches_without_a_settled_rest_between_them_are_two_reaches():
+    """Two reaches out 1.2 BU and back, 0.1 s apart, the hand wobbling with its landmarks
+    (3 Hz, 0.12 BU: the speed never settles) from the first hold to the second: one
+    movement bout of 7 s, longer than any reach (``max_duration_s``), cut where the hand
+    was back at rest between them."""
+    first = out_and_back(TIME, REST, TARGET, 1.0, 1.0, 1.5, 1.0)
+    second = out_and_back(TIME, REST, TARGET, 4.6, 1.0, 1.5, 1.0) - REST
+    restless = (TIME >= 2.0) & (TIME <= 7.1)
+    wobble = np.zeros((N, 3))
+    wobble[restless, 0] = 0.12 * np.sin(2 * np.pi * 3.0 * (TIME[restless] - 2.0))
+    out = run(first + second + wobble)
+    found = reaches(out)
+    assert count(out).value == 2
+    assert [abs(r.start_s - t0) < 0.2 for r, t0 in zip(found, (1.0, 4.6), strict=True)] == [
+        True, True]
+    assert all(r.details["returned"] == "yes" for r in found)
+    assert all(r.details["displacement_bu"] == pytest.approx(1.2, abs=0.15) for r in found)
+
+
+def test_splitting_a_long_bout_cuts_where_the_hand_is_back_at_its_start():
+    from motorobs.metrics.reaching import split_long_bouts
+
+    relative = np.zeros((40, 2))
+    relative[5:15, 1] = 1.0    # out and held (frames 5-14)
+    relative[25:35, 1] = 1.0   # out again (25-34)
+    relative[20, 1] = 0.05     # back at the start in 15-19 and 21-24, nearly in 20
+    assert split_long_bouts([(0, 39)], relative, max_frames=30, min_frames=3) == [(0, 15),
+                                                                                  (15, 39)]
+    assert split_long_bouts([(0, 39)], relative, max_frames=40, min_frames=3) == [(0, 39)]
