@@ -17,10 +17,13 @@ Posture
     prone when ``c > 0.5``, side-lying in between, and sitting when the trunk stands up in
     the image (:func:`upright_in_image`), where gravity is known to point down it (side
     views, and every view when the user says the camera was level:
-    ``SignalConfig.camera``). From above, an infant sitting shows its trunk end-on with
-    its thighs across the view (:func:`sitting_seen_from_above`), which also reads as
-    sitting, and so does its back seen from above and behind with the thighs on the floor
-    pointing the way the trunk does and the head on top (:func:`sitting_seen_from_behind`).
+    ``SignalConfig.camera``; a view segment whose trunk stands up the picture
+    foreshortened sideways is such a camera turned about the vertical, unless the thighs
+    continue the trunk at a lying length: :func:`body_straight_in_picture`). From above,
+    an infant sitting shows its trunk end-on with its thighs across the view and its head
+    over the trunk (:func:`sitting_seen_from_above`), which also reads as sitting, and so
+    does its back seen from above and behind with the thighs on the floor pointing the way
+    the trunk does and the head on top (:func:`sitting_seen_from_behind`).
     Filmed from above, a jump straight between supine and prone (no roll through side-lying)
     is the pose model taking the back for the chest; such stretches are read as prone where
     a prone reading in them is sustained (:func:`settle_chest_back_flips`).
