@@ -62,7 +62,8 @@ def detect_crossings(
     min_duration_s
         ...for at least this long without interruption.
     return_margin
-        A crossing ends only where the hand is back beyond this (BU) on its own side.
+        A crossing ends only where the hand came back beyond this (BU) on its own side; it
+        ends at the frame before the hand was back over the midline.
 
     Returns
     -------
@@ -70,12 +71,13 @@ def detect_crossings(
     (offset > 0) goes beyond the margin and stays beyond it for ``min_duration_s``. Its
     frames run from the first frame after the hand was last seen on its own side (the
     frames where it was over the midline but not yet beyond the margin, or unseen, belong
-    to the crossing) to the last frame before it is back on its own side (offset above
-    ``return_margin``). The return must last ``min_duration_s`` too, so wobbling around the
-    margin on the far side, or a dip back over the midline shorter than the minimum
-    duration or not beyond ``return_margin``, is one crossing (both sides need a dwell;
-    this stops landmark jitter at the midline from splitting a crossing). A hand already on
-    the far side when first seen is not counted.
+    to the crossing) to the last frame before it is back on its own side (offset > 0). The
+    return must hold the hand on its own side and, for ``min_duration_s`` without
+    interruption, beyond ``return_margin``, so wobbling around the margin on the far side,
+    or a dip back over the midline shorter than the minimum duration or not clear of
+    ``return_margin``, is one crossing (both sides need a dwell; this stops landmark jitter
+    at the midline from splitting a crossing). A hand already on the far side when first
+    seen is not counted.
     """
     crossings: list[Crossing] = []
     state = "unknown"
@@ -98,9 +100,9 @@ def detect_crossings(
         if np.isnan(offset):
             continue
         if state == "crossed":
-            if offset > return_margin:
+            if offset > 0:  # back over the midline; a return once clear of return_margin
                 back_since = t if back_since is None else back_since
-                back_frames += 1
+                back_frames = back_frames + 1 if offset > return_margin else 0
                 if back_frames >= dwell_frames:
                     close(back_since)
                     state, back_since, back_frames, last_own = "own", None, 0, t

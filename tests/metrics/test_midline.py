@@ -152,6 +152,10 @@ def test_a_crossing_ends_only_where_the_hand_is_back_clear_of_the_midline():
     assert [(c.first, c.last) for c in within_band] == [(1, 10)]
     anywhere = detect_crossings(offset, dt, margin=0.1, min_duration_s=0.3)
     assert [(c.first, c.last) for c in anywhere] == [(1, 3), (8, 10)]
+    # the crossing still ends where the hand came back over the midline (frame 4)
+    back = np.array([0.8, -0.3, -0.3, -0.3, 0.2, 0.8, 0.8, 0.8])
+    assert [(c.first, c.last) for c in detect_crossings(
+        back, dt, margin=0.1, min_duration_s=0.3, return_margin=0.35)] == [(1, 3)]
 
 
 def test_contralateral_reach_and_time_on_the_other_side():

@@ -9,7 +9,7 @@ plus a reach up to a toy and negative controls. See docs/validation-sets.md.
 
 usage (from tools/render/, in an environment set up as in README.md):
     python make_views.py --set SET [--out DIR] [--only NAME[,NAME]] [--frames N]
-    (SET: tuning, tuning2, heldout, heldout2 or heldout3)
+    (SET: tuning, tuning2, heldout, heldout2, heldout3 or heldout4)
     python make_views.py --set heldout --list     # the clip table, without rendering
 (--list also shows the distance and the counted truths of clips already rendered in DIR)
 DIR defaults to /work/renders/<set>. NAME: a full clip name or its seed prefix (t1000, h2000).
