@@ -109,32 +109,29 @@ def movement_bouts(
     return bouts
 
 
-def split_long_bouts(bouts: list[tuple[int, int]], relative_bu: np.ndarray,
-                     max_frames: int, min_frames: int) -> list[tuple[int, int]]:
-    """Bouts (``(first, last)``, inclusive) longer than ``max_frames`` cut where the hand
-    came nearest to where the bout started (``relative_bu``: (T, 2) hand minus shoulder),
-    at least ``min_frames`` from either end, again until each part is at most
-    ``max_frames`` long. Two reaches with too short a rest between them for the speed to
-    settle (a hand jittering with its landmarks) make one long bout; the hand rested
-    between them back where it started. Each cut frame ends one part and starts the next."""
-    out: list[tuple[int, int]] = []
-    pending = list(reversed(bouts))
-    while pending:
-        first, last = pending.pop()
-        distance = np.linalg.norm(relative_bu[first:last + 1] - relative_bu[first], axis=1)
-        margin = max(min_frames, 1)
-        with np.errstate(invalid="ignore"):
-            away = np.flatnonzero(distance >= 0.5 * np.nanmax(distance)) if np.isfinite(
-                distance).any() else np.array([], int)
-        # between the hand's first and last time away from the start, clear of both ends
-        lo, hi = (max(away[0], margin), min(away[-1], len(distance) - 1 - margin)) if len(
-            away) else (0, -1)
-        if last - first <= max_frames or hi <= lo or not np.isfinite(distance[lo:hi]).any():
-            out.append((first, last))
-            continue
-        cut = int(first + lo + np.nanargmin(distance[lo:hi]))
-        pending += [(cut, last), (first, cut)]
-    return out
+def split_long_bout(first: int, last: int, relative_bu: np.ndarray, max_frames: int,
+                    min_frames: int) -> list[tuple[int, int]]:
+    """A movement bout (``first..last``, inclusive) longer than ``max_frames``, cut where the
+    hand came nearest to where the bout started (``relative_bu``: (T, 2) hand minus
+    shoulder, BU) between its first and last time away from there (half its furthest
+    distance) and at least ``min_frames`` from either end, then each part again, until
+    every part is at most ``max_frames`` long or has no such frame. Two reaches with too
+    short a rest between them for the speed to settle (a hand jittering with its
+    landmarks) make one long bout; between them the hand rested back where it started. A
+    cut frame ends one part and starts the next."""
+    if last - first <= max_frames:
+        return [(first, last)]
+    distance = np.linalg.norm(relative_bu[first:last + 1] - relative_bu[first], axis=1)
+    if not np.isfinite(distance).any():
+        return [(first, last)]
+    with np.errstate(invalid="ignore"):
+        away = np.flatnonzero(distance >= 0.5 * np.nanmax(distance))
+    lo, hi = max(away[0], min_frames, 1), min(away[-1], len(distance) - 1 - max(min_frames, 1))
+    if hi <= lo or not np.isfinite(distance[lo:hi]).any():
+        return [(first, last)]
+    cut = int(first + lo + np.nanargmin(distance[lo:hi]))
+    return (split_long_bout(first, cut, relative_bu, max_frames, min_frames)
+            + split_long_bout(cut, last, relative_bu, max_frames, min_frames))
 
 
 def _still_moving(neighbour: float, current: float, rest_floor: float) -> bool:
@@ -165,7 +162,7 @@ def detect_reaches(
         jump of the landmarks and is dropped, and so is a bout never as fast as
         ``min_peak_speed_bu_per_s`` (drift); where the hands are free, a bout longer than
         ``max_duration_s`` is first cut where the hand was back at its start
-        (:func:`split_long_bouts`); a bout lasting ``min_duration_s`` to
+        (:func:`split_long_bout`); a bout lasting ``min_duration_s`` to
         ``max_duration_s`` whose net displacement is at least ``min_displacement_bu`` and in
         which the hand itself moved at least ``min_own_share`` of that (``hand_bu``) is a
         movement. A
@@ -194,11 +191,12 @@ def detect_reaches(
     bouts = movement_bouts(speed_bu_s, settings.min_speed_bu_per_s, merge,
                            settings.rest_floor_bu_per_s)
     if dt_s > 0:  # in tummy time a long bout is the shoulders rocking over planted hands
-        free = [(first, last) for first, last in bouts
-                if free_hands is None or free_hands[first:last + 1].all()]
-        bouts = sorted([b for b in bouts if b not in free]
-                       + split_long_bouts(free, relative_bu, int(settings.max_duration_s / dt_s),
-                                          int(np.ceil(settings.min_duration_s / dt_s))))
+        longest, shortest = (int(settings.max_duration_s / dt_s),
+                             int(np.ceil(settings.min_duration_s / dt_s)))
+        bouts = [part for first, last in bouts
+                 for part in (split_long_bout(first, last, relative_bu, longest, shortest)
+                              if free_hands is None or free_hands[first:last + 1].all()
+                              else [(first, last)])]
     for first, last in bouts:
         duration = (last - first) * dt_s
         start, end = relative_bu[first], relative_bu[last]

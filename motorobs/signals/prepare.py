@@ -526,8 +526,8 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                     (seen.trunk_per_shoulder > SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER)
                     & (head_above[rows] > SITTING_ABOVE_MAX_HEAD_BEYOND))
             segments[index] = replace(segment, reason=f"{segment.reason}; the trunk points at "
-                                      "the camera with the thighs across the view: an infant "
-                                      "sitting, seen from above")
+                                      "the camera with the thighs across the view and the "
+                                      "head over it: an infant sitting, seen from above")
         elif sitting_seen_from_behind(chest_facing[rows], seen.thigh_trunk_cos,
                                       head_above[rows]):
             with np.errstate(invalid="ignore"):  # frames without knees follow the segment

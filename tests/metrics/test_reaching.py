@@ -292,12 +292,11 @@ def test_two_reaches_without_a_settled_rest_between_them_are_two_reaches():
 
 
 def test_splitting_a_long_bout_cuts_where_the_hand_is_back_at_its_start():
-    from motorobs.metrics.reaching import split_long_bouts
+    from motorobs.metrics.reaching import split_long_bout
 
     relative = np.zeros((40, 2))
     relative[5:15, 1] = 1.0    # out and held (frames 5-14)
     relative[25:35, 1] = 1.0   # out again (25-34)
     relative[20, 1] = 0.05     # back at the start in 15-19 and 21-24, nearly in 20
-    assert split_long_bouts([(0, 39)], relative, max_frames=30, min_frames=3) == [(0, 15),
-                                                                                  (15, 39)]
-    assert split_long_bouts([(0, 39)], relative, max_frames=40, min_frames=3) == [(0, 39)]
+    assert split_long_bout(0, 39, relative, max_frames=30, min_frames=3) == [(0, 15), (15, 39)]
+    assert split_long_bout(0, 39, relative, max_frames=40, min_frames=3) == [(0, 39)]
