@@ -178,8 +178,8 @@ class MidlineCrossingsSettings:
     """A crossing ends only where the hand is back beyond this lateral distance (body units)
     on its own side of the midline: outside the central band in which the hands meet
     (``hands_together.max_midline_offset_bu``). Where the pose model loses a hand over the
-    chest, its stand-in wobbles about the midline, which split one crossing into two (two
-    such splits on the tuning renders with 0, none with 0.35)."""
+    chest, its stand-in wobbles about the midline, which split one crossing into two (on
+    one tuning render, h5024, with 0; not with 0.35)."""
 
 
 @dataclass(frozen=True)
