@@ -75,6 +75,12 @@ class PoseConfig:
     found in the region the pose gives, where no hand was followed from the previous frame
     (a new track). A followed hand needs ``min_tracking_confidence``. The full-frame finder's
     analogue is the palm detector's ``min_detection_confidence``."""
+    hand_recall_s: float = 1.0
+    """``hand_finder="pose"``: a side left without a hand is looked for where its hand was
+    last seen, for this long after (s; ``motorobs.pose.hand_tracking``, rule 3). A hand
+    crossing over the chest is often lost by the pose model (its wrist then points
+    elsewhere) and hidden for a moment behind the other arm; it comes back near where it
+    went out of sight. ``0``: only the previous frame's hand is followed."""
     hand_crops: bool = True
     """For each side without a hand from the full-frame hand model, look again in a
     close-up around the infant's elbow (see ``motorobs.pose.infant``): infant hands are

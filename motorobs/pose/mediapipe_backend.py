@@ -257,7 +257,7 @@ class LandmarkEstimator(FrameLandmarker):
         ``infant``, its (33, 5) pose (:class:`motorobs.pose.hand_tracking.RegionHandFinder`).
         """
         if self._regions is not None:
-            return self._regions(rgb, infant)
+            return self._regions(rgb, infant, timestamp_ms / 1000.0)
         return self.detect_hands(rgb, timestamp_ms)
 
     @property

@@ -12,7 +12,7 @@ import pytest
 
 from motorobs.config import PoseConfig
 from motorobs.pose.hand_net import RegionHand
-from motorobs.pose.hand_roi import HandRegion
+from motorobs.pose.hand_roi import HandRegion, region_from_hand
 from motorobs.pose.hand_tracking import RegionHandFinder
 from motorobs.schema import POSE_LANDMARKS
 from tests.pose.test_hand_roi import upright_hand
@@ -22,7 +22,7 @@ RGB = np.zeros((480, 640, 3), np.uint8)
 
 
 class StandInNetwork:
-    def __init__(self, hands: list[np.ndarray], presence: float = 0.95) -> None:
+    def __init__(self, hands: list[np.ndarray], presence: float | list[float] = 0.95) -> None:
         self.hands = hands
         self.presence = presence
         self.regions: list[HandRegion] = []
@@ -32,8 +32,9 @@ class StandInNetwork:
         gaps = [np.linalg.norm(region.centre - hand[[0, 5, 9, 13, 17]].mean(axis=0))
                 for hand in self.hands]
         if gaps and min(gaps) <= region.side_px / 2:
-            hand = self.hands[int(np.argmin(gaps))]
-            return RegionHand(np.column_stack([hand, np.zeros(21)]), self.presence)
+            nearest = int(np.argmin(gaps))
+            presence = self.presence if np.isscalar(self.presence) else self.presence[nearest]
+            return RegionHand(np.column_stack([self.hands[nearest], np.zeros(21)]), presence)
         return RegionHand(np.zeros((21, 3)), 0.05)
 
 
@@ -96,8 +97,57 @@ def test_lost_track_goes_back_to_the_pose():
     network.regions.clear()
     found = finder(RGB, moved)
     assert found["left"][0][0, :2] == pytest.approx(moved[AT["left_wrist"], :2])
-    first = network.regions[0]  # the old hand's region was skipped: the pose region came first
-    assert np.linalg.norm(first.centre - moved[AT["left_wrist"], :2]) < first.side_px
+    followed, at_pose = network.regions[:2]  # the old hand's region (empty), then the pose's
+    assert np.linalg.norm(followed.centre - pose[AT["left_wrist"], :2]) < followed.side_px
+    assert np.linalg.norm(at_pose.centre - moved[AT["left_wrist"], :2]) < at_pose.side_px
+
+
+def test_a_followed_hand_stays_when_the_pose_loses_the_arm():
+    """Over the chest the pose wrist (in view, confident) jumps away from a hand the hand
+    model still sees: with no hand where the pose says, the followed hand is kept."""
+    pose = infant_pose()
+    hand = hand_at(pose[AT["left_wrist"], :2])
+    network = StandInNetwork([hand])
+    finder = RegionHandFinder(network, CONFIG)
+    finder(RGB, pose)
+    lost_arm = infant_pose(left_wrist=(480.0, 200.0), visibility=0.97)
+    for _ in range(3):
+        found = finder(RGB, lost_arm)
+        assert found["left"][0][:, :2] == pytest.approx(hand)
+
+
+@pytest.mark.parametrize(("at_pose_presence", "pose_wins"), [(0.97, True), (0.7, False)])
+def test_a_hand_where_the_pose_says_wins_if_the_network_is_as_sure_of_it(at_pose_presence,
+                                                                          pose_wins):
+    pose = infant_pose()
+    followed = hand_at(pose[AT["left_wrist"], :2])
+    network = StandInNetwork([followed])
+    finder = RegionHandFinder(network, CONFIG)
+    finder(RGB, pose)
+    moved = infant_pose(left_wrist=(480.0, 200.0))
+    at_pose = hand_at(moved[AT["left_wrist"], :2])
+    network.hands, network.presence = [followed, at_pose], [0.95, at_pose_presence]
+    kept = finder(RGB, moved)["left"][0][:, :2]
+    assert kept == pytest.approx(at_pose if pose_wins else followed)
+
+
+def test_a_followed_hand_beyond_the_arms_reach_is_dropped():
+    pose = infant_pose()
+    hand = hand_at(pose[AT["left_wrist"], :2])
+    network = StandInNetwork([hand])
+    finder = RegionHandFinder(network, CONFIG)
+    finder(RGB, pose)
+    # the hand stays put while the infant's body moved away: 2.5 shoulder widths from the
+    # left shoulder, no pose wrist in view to say where the hand is
+    away = infant_pose(visibility=0.2)
+    away[:, 1] += 150.0
+    assert np.linalg.norm(hand[0] - away[AT["left_shoulder"], :2]) > 2.0 * 100.0
+    assert "left" not in finder(RGB, away)
+    near = infant_pose(visibility=0.2)
+    near[:, 1] += 40.0  # 1.5 shoulder widths: still within reach
+    finder = RegionHandFinder(StandInNetwork([hand]), CONFIG)
+    finder(RGB, pose)
+    assert "left" in finder(RGB, near)
 
 
 def test_no_hand_below_the_presence_threshold_and_the_track_ends():
@@ -160,3 +210,21 @@ def test_a_new_track_needs_the_start_presence_a_followed_hand_the_tracking_one()
     assert set(loose(RGB, pose)) == {"left"}
     loose.config = config  # once followed, 0.7 is enough to keep it
     assert set(loose(RGB, pose)) == {"left"}
+
+
+def test_a_fast_hand_is_followed_where_its_last_step_takes_it():
+    """A hand moving a region's half-side per frame slips out of a region left where it
+    was; moved on by the last step, the region keeps it (the pose wrist is lost)."""
+    start = np.array([300.0, 300.0])
+    lost = infant_pose(left_wrist=(300.0, 300.0), visibility=0.2)
+    positions = [start, start + (15.0, 0.0), start + (40.0, 0.0), start + (65.0, 0.0)]
+    network = StandInNetwork([hand_at(start)])
+    finder = RegionHandFinder(network, CONFIG)
+    assert "left" in finder(RGB, infant_pose(left_wrist=tuple(start)))
+    for wrist in positions[1:]:
+        network.hands = [hand_at(wrist)]
+        found = finder(RGB, lost)
+        assert found["left"][0][0, :2] == pytest.approx(wrist)
+    region = region_from_hand(hand_at(positions[2]))
+    assert np.linalg.norm(region.centre - hand_at(positions[3])[[0, 5, 9, 13, 17]].mean(axis=0)) \
+        > region.side_px / 2  # without the step the last frame's hand is outside the region
