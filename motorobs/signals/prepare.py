@@ -364,6 +364,12 @@ def _with_hand_points(
     wrist and the two agree. The hand model's wrist is taken where the pose wrist is not
     visible, and where the two lie more than :data:`HAND_OVER_POSE_WRIST_SHOULDERS`
     shoulder widths (the clip's median) apart: the hand model looked at the hand itself.
+    A pose wrist whose elbow is not visible either, with no hand-model hand to confirm
+    it, is no hand point (missing): the pose model then guesses the arm. On the 64 renders
+    of held-out 4 (tuning data) such a wrist, in view at visibility 0.5 or more, lay more
+    than a shoulder width from the true wrist in 138 of 153 frames (90 %), against 20 %
+    with its elbow in view; in tummy time and sitting the guessed hand lands somewhere on
+    the body, and its jumps read as reaches.
     """
     shoulders = [names.index(f"{side}_shoulder") for side in SIDES]
     with warnings.catch_warnings():  # a clip without shoulders: no disagreement is measured
@@ -376,14 +382,14 @@ def _with_hand_points(
         apart_px = np.linalg.norm(position[:, :, hand] - position[:, :, pose], axis=1)
         with np.errstate(invalid="ignore"):
             disagree = apart_px > HAND_OVER_POSE_WRIST_SHOULDERS * shoulder_px
-        use_hand = (confidence[:, hand] >= min_confidence) & (
-            ~(confidence[:, pose] >= min_confidence) | disagree
-        )
+        hand_seen = confidence[:, hand] >= min_confidence
+        use_hand = hand_seen & (~(confidence[:, pose] >= min_confidence) | disagree)
+        guessed = ~hand_seen & ~(confidence[:, names.index(f"{side}_elbow")] >= min_confidence)
         pick = np.where(use_hand, hand, pose)
         rows = np.arange(len(pick))
         extra_pos.append(position[rows, :, pick])
         extra_depth.append(depth[rows, pick])
-        extra_conf.append(confidence[rows, pick])
+        extra_conf.append(np.where(guessed, 0.0, confidence[rows, pick]))
     position = np.concatenate([position, np.stack(extra_pos, axis=2)], axis=2)
     depth = np.concatenate([depth, np.stack(extra_depth, axis=1)], axis=1)
     confidence = np.concatenate([confidence, np.stack(extra_conf, axis=1)], axis=1)

@@ -67,3 +67,28 @@ def test_the_hand_point_is_the_hand_models_wrist_where_the_pose_wrist_lies_far_f
     point = prepare_signals(ds, SignalConfig()).point_px("left_hand_point")
     np.testing.assert_allclose(point[10:65], pose_wrist[10:65], atol=0.5)
     np.testing.assert_allclose(point[85:140], (pose_wrist + offset)[85:140], atol=0.5)
+
+
+def test_a_pose_wrist_without_its_elbow_or_a_hand_model_hand_is_no_hand_point():
+    """The pose model guesses an arm whose elbow it does not see: with no hand-model hand
+    to confirm it, the wrist is not taken as the hand; with one, the hand point is there."""
+    from motorobs.config import SignalConfig
+    from motorobs.signals.prepare import prepare_signals
+    from tests.signals.synthetic import synthetic_dataset
+
+    ds = synthetic_dataset(pose="supine_top", n_frames=150)
+    names = list(ds["keypoint"].values)
+    wrist, elbow, hand = (names.index(f"left_{part}") for part in ("wrist", "elbow", "hand_wrist"))
+    pose_wrist = ds["position"].values[:, :, wrist, 0].copy()
+    ds["position"].values[:, :, hand, 0] = pose_wrist
+    confidence = {"wrist": np.full(150, 0.9), "elbow": np.full(150, 0.9), "hand": np.zeros(150)}
+    confidence["elbow"][30:120] = 0.2  # the elbow is lost from frame 30 to 119 ...
+    confidence["hand"][75:120] = 0.95  # ... the hand model sees the hand from frame 75
+    for var in ("confidence", "visibility"):
+        ds[var].values[:, wrist, 0] = confidence["wrist"]
+        ds[var].values[:, elbow, 0] = confidence["elbow"]
+        ds[var].values[:, hand, 0] = confidence["hand"]
+    point = prepare_signals(ds, SignalConfig()).point_px("left_hand_point")
+    assert np.isfinite(point[:25]).all() and np.isfinite(point[80:115]).all()
+    assert np.isnan(point[40:70]).all()  # a gap longer than max_gap_s: not filled
+    np.testing.assert_allclose(point[80:115], pose_wrist[80:115], atol=0.5)
