@@ -13,7 +13,7 @@ import pytest
 from motorobs.config import PoseConfig
 from motorobs.pose.hand_net import RegionHand
 from motorobs.pose.hand_roi import HandRegion, region_from_hand
-from motorobs.pose.hand_tracking import RegionHandFinder
+from motorobs.pose.hand_tracking import ARM_REACH_BODY_SCALES, RegionHandFinder
 from motorobs.schema import POSE_LANDMARKS
 from tests.pose.test_hand_roi import upright_hand
 
@@ -131,23 +131,23 @@ def test_a_hand_where_the_pose_says_wins_if_the_network_is_as_sure_of_it(at_pose
     assert kept == pytest.approx(at_pose if pose_wins else followed)
 
 
-def test_a_followed_hand_beyond_the_arms_reach_is_dropped():
+@pytest.mark.parametrize(("beyond_px", "kept"), [(30.0, False), (-30.0, True)])
+def test_a_followed_hand_beyond_the_arms_reach_is_dropped(beyond_px, kept):
     pose = infant_pose()
     hand = hand_at(pose[AT["left_wrist"], :2])
-    network = StandInNetwork([hand])
-    finder = RegionHandFinder(network, CONFIG)
-    finder(RGB, pose)
-    # the hand stays put while the infant's body moved away: 2.5 shoulder widths from the
-    # left shoulder, no pose wrist in view to say where the hand is
-    away = infant_pose(visibility=0.2)
-    away[:, 1] += 150.0
-    assert np.linalg.norm(hand[0] - away[AT["left_shoulder"], :2]) > 2.0 * 100.0
-    assert "left" not in finder(RGB, away)
-    near = infant_pose(visibility=0.2)
-    near[:, 1] += 40.0  # 1.5 shoulder widths: still within reach
     finder = RegionHandFinder(StandInNetwork([hand]), CONFIG)
     finder(RGB, pose)
-    assert "left" in finder(RGB, near)
+    # the hand stays put while the body moves down the picture until the left shoulder is
+    # the arm's reach (shoulders 100 px apart) plus ``beyond_px`` from the hand's wrist;
+    # no pose wrist in view says where the hand is
+    moved = infant_pose(visibility=0.2)
+    shoulder = moved[AT["left_shoulder"], :2]
+    along = np.sqrt((ARM_REACH_BODY_SCALES * 100.0 + beyond_px) ** 2
+                    - (shoulder[0] - hand[0, 0]) ** 2)
+    moved[:, 1] += hand[0, 1] + along - shoulder[1]
+    gap = np.linalg.norm(hand[0] - moved[AT["left_shoulder"], :2])
+    assert gap == pytest.approx(ARM_REACH_BODY_SCALES * 100.0 + beyond_px)
+    assert ("left" in finder(RGB, moved)) is kept
 
 
 def test_no_hand_below_the_presence_threshold_and_the_track_ends():
