@@ -8,7 +8,8 @@ for where the infant's pose says it is, with the hand landmark network alone
 1. If the side had a hand in the previous analysed frame, the network looks in the region
    of that hand (:func:`~motorobs.pose.hand_roi.region_from_hand`: hands move little from
    one frame to the next), moved on by the hand's last step where the side had a hand in
-   the two previous frames (a hand reaching across the chest moves a third of its region
+   the two previous frames and moved more than :data:`MIN_STEP_REGION_SHARE` of the
+   region's side (a hand reaching across the chest moves a third of its region
    per frame at 15 frames/s, the wrist first, and slips out of a region that stays
    behind); if the network finds no hand there, in the region of the hand itself. A hand
    found there (presence at least
@@ -69,6 +70,11 @@ the picture the body scale shrinks with the view (a level camera foreshortens sh
 and trunk alike). On held-out 4 (tuning data) the true wrist lay more than 2.0 of the
 clip's body scales from its shoulder in 1.7 % of frames, all filmed low (the 99th
 percentile 2.4). The shoulders are the pose landmarks least often lost."""
+MIN_STEP_REGION_SHARE = 0.1
+"""The followed region is moved on by the hand's last step only where that step was longer
+than this share of the region's side: a hand at rest jitters by a pixel or two, and
+moving its region by the jitter changed the fingers the network read (the hand aperture
+error of a grasp clip doubled)."""
 RECALL_REGION_SCALE = 1.5
 """The region searched for a hand last seen a moment ago is this many times the side of
 the region of that hand (:func:`~motorobs.pose.hand_roi.region_from_hand`): room for the
@@ -210,7 +216,8 @@ class RegionHandFinder:
             anchor, reach = infant[_I[f"{side}_wrist"], :2], None
         regions = [region_from_hand(previous)]
         step = self.step.get(side)
-        if step is not None and regions[0] is not None:
+        if step is not None and regions[0] is not None and (
+                np.hypot(*step) > MIN_STEP_REGION_SHARE * regions[0].side_px):
             regions.insert(0, dataclasses.replace(regions[0], centre=regions[0].centre + step))
         for region in regions:
             hand = self._look(rgb, region, anchor, scale, self.config.min_tracking_confidence,

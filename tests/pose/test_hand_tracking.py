@@ -228,3 +228,16 @@ def test_a_fast_hand_is_followed_where_its_last_step_takes_it():
     region = region_from_hand(hand_at(positions[2]))
     assert np.linalg.norm(region.centre - hand_at(positions[3])[[0, 5, 9, 13, 17]].mean(axis=0)) \
         > region.side_px / 2  # without the step the last frame's hand is outside the region
+
+
+def test_a_hand_at_rest_is_looked_for_in_its_own_region_not_moved_by_its_jitter():
+    pose = infant_pose()
+    network = StandInNetwork([hand_at(pose[AT["left_wrist"], :2])])
+    finder = RegionHandFinder(network, CONFIG)
+    finder(RGB, pose)
+    jittered = hand_at(pose[AT["left_wrist"], :2] + (2.0, 0.0))
+    network.hands = [jittered]
+    finder(RGB, pose)
+    network.regions.clear()
+    finder(RGB, pose)
+    assert network.regions[0].centre == pytest.approx(region_from_hand(jittered).centre)
