@@ -9,8 +9,8 @@ for where the infant's pose says it is, with the hand landmark network alone
    of that hand (:func:`~motorobs.pose.hand_roi.region_from_hand`: hands move little from
    one frame to the next), moved on by the hand's last step where the side had a hand in
    the two previous frames and moved more than :data:`MIN_STEP_REGION_SHARE` of the
-   region's side (a hand reaching across the chest moves a third of its region
-   per frame at 15 frames/s, the wrist first, and slips out of a region that stays
+   region's side (a hand reaching across the chest moves a quarter to a third of its
+   region per frame at 15 frames/s, the wrist first, and slips out of a region that stays
    behind); if the network finds no hand there, in the region of the hand itself. A hand
    found there (presence at least
    ``PoseConfig.min_tracking_confidence``) is followed while its wrist stays within
