@@ -178,13 +178,21 @@ class RegionHandFinder:
         """A hand where the pose says (rule 2), refined in its own region."""
         xy = infant[:, :2]
         wrist = xy[_I[f"{side}_wrist"]]
-        follow, start = self.config.min_tracking_confidence, self.config.hand_start_confidence
-        hand = self._look(rgb, region_from_pose(wrist, xy[_I[f"{side}_index"]],
-                                                xy[_I[f"{side}_pinky"]], xy[_I[f"{side}_elbow"]]),
-                          wrist, scale, start)
+        region = region_from_pose(wrist, xy[_I[f"{side}_index"]], xy[_I[f"{side}_pinky"]],
+                                  xy[_I[f"{side}_elbow"]])
+        return self._new_track(rgb, region, wrist, scale)
+
+    def _new_track(self, rgb: np.ndarray, region: HandRegion | None, anchor: np.ndarray,
+                   scale: float, max_dist: float | None = None) -> RegionHand | None:
+        """A hand in ``region`` at the start presence, then looked for once more in the
+        region of that hand, which fits it better (kept if it is a hand too); ``anchor``
+        and ``max_dist`` as in :meth:`_look`."""
+        hand = self._look(rgb, region, anchor, scale, self.config.hand_start_confidence,
+                          max_dist)
         if hand is None:
             return None
-        refined = self._look(rgb, region_from_hand(hand.landmarks[:, :2]), wrist, scale, follow)
+        refined = self._look(rgb, region_from_hand(hand.landmarks[:, :2]), anchor, scale,
+                             self.config.min_tracking_confidence, max_dist)
         return refined if refined is not None else hand
 
     def _recall(self, rgb: np.ndarray, infant: np.ndarray, side: str, scale: float,
@@ -198,13 +206,7 @@ class RegionHandFinder:
         if region is None or not np.all(np.isfinite(shoulder)):
             return None
         wider = dataclasses.replace(region, side_px=RECALL_REGION_SCALE * region.side_px)
-        hand = self._look(rgb, wider, shoulder, scale, self.config.hand_start_confidence,
-                          ARM_REACH_BODY_SCALES)
-        if hand is None:
-            return None
-        refined = self._look(rgb, region_from_hand(hand.landmarks[:, :2]), shoulder, scale,
-                             self.config.min_tracking_confidence, ARM_REACH_BODY_SCALES)
-        return refined if refined is not None else hand
+        return self._new_track(rgb, wider, shoulder, scale, ARM_REACH_BODY_SCALES)
 
     def _follow(self, rgb: np.ndarray, previous: np.ndarray, infant: np.ndarray, side: str,
                 scale: float) -> RegionHand | None:
