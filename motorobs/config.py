@@ -162,6 +162,13 @@ class SignalConfig:
     body. ``"depth"``: in 3-D with the landmarks' depth, which undoes the parallax when the
     depth is right (keypoints from a 3-D tool). With MediaPipe's depth it was worse on the
     tuning renders (oblique midline F1 0.67 against 0.86; docs/validation.md)."""
+    raised_hand_bu: float = 0.4
+    """Height (BU) of a hand over the chest assumed when a hand's distance from the body
+    midline is corrected for parallax in views from above (:meth:`motorobs.signals.
+    BodySignals.lateral_offset_bu`): filmed from beside the midline, a raised hand shows
+    displaced away from the camera by its height times the tangent of the camera's
+    sideways tilt. 0 turns the correction off. Chosen on the tuning renders
+    (docs/validation.md)."""
     camera: Literal["auto", "above", "level"] = "auto"
     """Where the camera was (:data:`CAMERA_POSITIONS`): ``"auto"``
     reads it from the landmarks, per clip segment; ``"above"``: held above a lying infant

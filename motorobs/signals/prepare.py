@@ -49,6 +49,7 @@ from motorobs.signals.view import (
     FACING_TILT_COS,
     NEAR_SIDE_LANDMARKS,
     ViewSegment,
+    camera_lateral,
     flattest_tilt_cos,
     gravity_in_camera,
     near_side,
@@ -156,6 +157,10 @@ class BodySignals:
     oblique_lateral: str = "picture"
     """:attr:`motorobs.config.SignalConfig.oblique_lateral`: how
     :meth:`lateral_offset_bu` measures in oblique views."""
+    raised_hand_bu: float = 0.0
+    """:attr:`motorobs.config.SignalConfig.raised_hand_bu`: the hand height (BU) for which
+    :meth:`lateral_offset_bu` corrects the parallax of views from beside the midline (0:
+    no correction)."""
 
     @property
     def missing_body_parts(self) -> frozenset[str]:
@@ -271,7 +276,8 @@ class BodySignals:
             In the picture, in shoulder widths as seen: the lateral offset in pixels over
             the median 2-D shoulder width of the oblique frames. The foreshortening of the
             offset and of the shoulders cancel, whatever the body unit (the
-            unforeshortened size there); the parallax of a raised hand stays.
+            unforeshortened size there). The parallax of a raised hand is corrected for an
+            assumed height (:attr:`parallax_shift_bu`, in every frame viewed from above).
         ``"depth"``
             In 3-D, on ``(x_px, y_px, k depth_px)``: along the shoulder line made
             perpendicular to the trunk axis (mid-hip to mid-shoulder), from the
@@ -281,19 +287,55 @@ class BodySignals:
         """
         lateral = self.body_xy(name)[:, 0]
         oblique = self.oblique_frames
-        if not oblique.any():
-            return lateral
         if self.oblique_lateral == "depth":
-            offset = self._offset_along_shoulders_3d(name, oblique)
-            in_3d = oblique & np.isfinite(offset)
-            lateral[in_3d] = offset[in_3d] / self.body_unit_px
+            if oblique.any():
+                offset = self._offset_along_shoulders_3d(name, oblique)
+                in_3d = oblique & np.isfinite(offset)
+                lateral[in_3d] = offset[in_3d] / self.body_unit_px
             return lateral
-        seen = np.linalg.norm(self.point_px("left_shoulder") - self.point_px("right_shoulder"),
-                              axis=1)[oblique]
-        seen = seen[np.isfinite(seen) & (seen > 0)]
-        if seen.size:
-            lateral[oblique] *= self.body_unit_px / float(np.median(seen))
+        if oblique.any():
+            seen = np.linalg.norm(
+                self.point_px("left_shoulder") - self.point_px("right_shoulder"), axis=1
+            )[oblique]
+            seen = seen[np.isfinite(seen) & (seen > 0)]
+            if seen.size:
+                lateral[oblique] *= self.body_unit_px / float(np.median(seen))
+        return lateral + self.parallax_shift_bu
+
+    @property
+    def camera_lateral_per_frame(self) -> np.ndarray:
+        """(T,) sideways component of the direction to the camera in each frame's view
+        segment (:func:`motorobs.signals.view.camera_lateral`: + = towards the infant's
+        left, from the shoulders' depth); 0 outside segments."""
+        lateral = np.zeros(self.n_frames)
+        left = self.depth_px[:, self.index("left_shoulder")]
+        right = self.depth_px[:, self.index("right_shoulder")]
+        for segment in self.view_segments:
+            frames = segment.frames()
+            lateral[frames] = camera_lateral(left[frames], right[frames], self.body_unit_px)
         return lateral
+
+    @property
+    def parallax_shift_bu(self) -> np.ndarray:
+        """(T,) what :meth:`lateral_offset_bu` adds to a hand's picture offset for the
+        parallax of a hand raised :attr:`raised_hand_bu` off the chest (BU).
+
+        Seen from a camera beside the body midline, a point at height ``h`` over the chest
+        shows ``h tan(tilt)`` away from the camera's side, where ``tan(tilt)`` is the
+        camera's sideways component (:attr:`camera_lateral_per_frame`) over the trunk-plane
+        tilt cosine (:attr:`tilt_cos_per_frame`). Most hands near the midline are raised
+        (reaching over the chest), so the offset is moved back towards the camera's side by
+        that much for the assumed height: a hand raised over the shoulder nearer the camera
+        no longer shows across the midline, one raised across from the far side does. Frames
+        viewed from above (top view) only; 0 elsewhere.
+        """
+        if self.raised_hand_bu <= 0:
+            return np.zeros(self.n_frames)
+        tilt = self.tilt_cos_per_frame
+        usable = self.in_view("top") & np.isfinite(tilt) & (tilt > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(usable, self.camera_lateral_per_frame / tilt * self.raised_hand_bu,
+                            0.0)
 
     def _offset_along_shoulders_3d(self, name: str, oblique: np.ndarray) -> np.ndarray:
         """(T,) offset (pixels) of ``name`` from mid-shoulder along the 3-D shoulder line
@@ -446,6 +488,9 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
     if config.oblique_lateral not in OBLIQUE_LATERAL:
         raise ValueError(f"Unknown oblique_lateral {config.oblique_lateral!r}; choose one of "
                          f"{', '.join(OBLIQUE_LATERAL)}.")
+    if not config.raised_hand_bu >= 0:
+        raise ValueError(f"raised_hand_bu must be 0 (no parallax correction) or more, not "
+                         f"{config.raised_hand_bu!r}.")
     ds = with_all_body_parts(_infant(ds))  # body parts the source lacks: NaN
     time_s = np.asarray(ds["time"].values, float)
     names = [str(k) for k in ds["keypoint"].values]
@@ -598,6 +643,7 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                        "model's where the two lie more than "
                        f"{HAND_OVER_POSE_WRIST_SHOULDERS} shoulder widths apart"),
         "oblique_lateral": config.oblique_lateral,
+        "raised_hand_bu": config.raised_hand_bu,
         "interpolated_share": float(was_filled.mean()) if was_filled.size else 0.0,
         "outlier_share": float(outliers.mean()) if outliers.size else 0.0,
     }
@@ -608,7 +654,7 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
         frame=frame, posture=posture, view=view, view_reason=view_reason, near_side=facing,
         frame_width=width, frame_height=height, provenance=provenance, attrs=dict(ds.attrs),
         in_frame=in_frame, view_segments=tuple(segments),
-        oblique_lateral=config.oblique_lateral,
+        oblique_lateral=config.oblique_lateral, raised_hand_bu=config.raised_hand_bu,
     )
 
 

@@ -139,6 +139,46 @@ sample clips against the 0.7 assumed), which alone makes a flat trunk read 0.8-1
 segments count as facing the camera (1)."""
 
 
+SHOULDER_DEPTH_GAIN = 3.7
+"""MediaPipe's depth difference between the two shoulders, in body units, per unit of the
+camera's sideways direction (:func:`camera_lateral`): on the tuning renders (64 supine clips,
+camera 2-58 degrees from vertical, any azimuth) it followed the true sideways component of
+the direction to the camera with correlation -0.95 but 3.7 times too large (MediaPipe
+exaggerates the shoulders' depth difference); residual spread 0.12."""
+CAMERA_LATERAL_DEAD_ZONE = 0.25
+"""Sideways camera components up to this (about two residual spreads of
+:data:`SHOULDER_DEPTH_GAIN`) cannot be told from a camera straight over the midline and
+count as 0; larger ones are reduced by it."""
+
+
+def camera_lateral(left_shoulder_depth: np.ndarray, right_shoulder_depth: np.ndarray,
+                   body_unit_px: float) -> float:
+    """Sideways component of the unit vector from the body to the camera, read from the
+    shoulders' depth: + = the camera towards the infant's left, -1..1.
+
+    Parameters
+    ----------
+    left_shoulder_depth, right_shoulder_depth
+        (T,) the shoulders' depth in pixels (smaller = nearer the camera; NaN where unseen).
+    body_unit_px
+        The body unit (shoulder width) in pixels.
+
+    Returns
+    -------
+    float
+        ``-median(left - right) / body_unit_px / SHOULDER_DEPTH_GAIN``, within -1..1, with
+        :data:`CAMERA_LATERAL_DEAD_ZONE` taken off its size (0 inside it); 0 without depth
+        (every point in the picture's plane) or when no frame measured it.
+    """
+    difference = np.asarray(left_shoulder_depth, float) - np.asarray(right_shoulder_depth, float)
+    difference = difference[np.isfinite(difference)]
+    if not difference.size or not np.isfinite(body_unit_px) or body_unit_px <= 0:
+        return 0.0
+    lateral = float(np.clip(-np.median(difference) / body_unit_px / SHOULDER_DEPTH_GAIN,
+                            -1.0, 1.0))
+    return float(np.sign(lateral) * max(0.0, abs(lateral) - CAMERA_LATERAL_DEAD_ZONE))
+
+
 def flattest_tilt_cos(tilt_cos: np.ndarray, *, as_facing: bool = True) -> float:
     """The tilt cosine of a segment's flattest frames (:data:`FLAT_TILT_QUANTILE`); with
     ``as_facing``, 1 when at least :data:`FACING_TILT_COS`. NaN when no frame measured it."""
