@@ -100,8 +100,9 @@ def mediapipe_points(truth: dict) -> dict[str, np.ndarray]:
     return points
 
 
-def seen_from(truth: dict, camera: Camera, fps: float) -> SimpleNamespace:
-    """The landmarks dataset an ideal pose model gives of ``truth`` seen by ``camera``.
+def seen_from(truth: dict, camera: Camera, fps: float, depth_gain: float = 1.0) -> SimpleNamespace:
+    """The landmarks dataset an ideal pose model gives of ``truth`` seen by ``camera``
+    (``depth_gain`` times its true depth: MediaPipe exaggerates depth differences).
 
     Returns a namespace with ``landmarks`` (the dataset, every pose landmark with
     confidence 1 and no hands) and ``camera`` (the camera).
@@ -120,7 +121,8 @@ def seen_from(truth: dict, camera: Camera, fps: float) -> SimpleNamespace:
         column = index[name]
         arrays["position"][:, 0, column] = FOCAL_PX * cam[0] / cam[2] + WIDTH / 2
         arrays["position"][:, 1, column] = FOCAL_PX * cam[1] / cam[2] + HEIGHT / 2
-        arrays["depth_z"][:, column] = FOCAL_PX * (cam[2] - mid_hip[2]) / mid_hip[2] / WIDTH
+        arrays["depth_z"][:, column] = (depth_gain * FOCAL_PX * (cam[2] - mid_hip[2])
+                                        / mid_hip[2] / WIDTH)
         for score in ("visibility", "presence", "confidence"):
             arrays[score][:, column] = 1.0
     frames = np.arange(n)

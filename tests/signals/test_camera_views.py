@@ -19,6 +19,7 @@ from motorobs.config import AnalysisConfig
 from motorobs.metrics.body_midline import MIN_TILT_COS
 from motorobs.metrics.compute import compute_metrics
 from motorobs.signals.prepare import prepare_signals
+from motorobs.signals.view import SHOULDER_DEPTH_GAIN
 from tests.signals.camera_views import Camera, load_truth, seen_from
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
@@ -235,3 +236,49 @@ def test_lying_infants_are_never_taken_for_sitting_seen_from_behind(clip, elevat
         for turn in (0, 30):
             signals, _ = analyse(gt, Camera(elevation, azimuth + turn, roll_deg=turn / 3))
             assert not any("behind" in segment.reason for segment in signals.view_segments)
+
+
+def _left_hand_raised_over_its_shoulder(gt: dict, height_bu: float) -> dict:
+    """A copy of ``gt`` whose left forearm points straight up (world z, the chest's normal
+    for an infant on its back): the wrist ``height_bu`` shoulder widths over the left
+    shoulder, the elbow halfway."""
+    world = np.array(gt["keypoints_3d_world"], float)
+    at = {n: i for i, n in enumerate(gt["keypoint_names"])}
+    shoulder = world[:, at["left_shoulder"], :3]
+    width = np.linalg.norm(shoulder - world[:, at["right_shoulder"], :3], axis=1)[:, None]
+    up = np.array([0.0, 0.0, 1.0])
+    world[:, at["left_wrist"], :3] = shoulder + height_bu * width * up
+    world[:, at["left_elbow"], :3] = shoulder + 0.5 * height_bu * width * up
+    return {**gt, "keypoints_3d_world": world.tolist()}
+
+
+@pytest.mark.parametrize("elevation", [35, 50])
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_a_raised_hand_filmed_from_beside_the_body_shows_nearer_where_it_is(elevation, side):
+    """A hand held ``raised_hand_bu`` over its own shoulder, filmed from beside the body
+    with MediaPipe-like depth (the shoulders' depth difference
+    ``SHOULDER_DEPTH_GAIN`` times the true one): the picture shows it displaced away from the
+    camera (parallax); the correction moves it back towards where it is seen from straight
+    above, by at least a third of the displacement."""
+    gt, _ = _clip("a_midline_reach__top")
+    raised = _left_hand_raised_over_its_shoulder(gt, CONFIG.signals.raised_hand_bu)
+    fps = float(gt.get("fps", 15))
+    above = prepare_signals(seen_from(raised, Camera(0, 0), fps).landmarks, CONFIG.signals)
+    truth = float(np.nanmedian(above.lateral_offset_bu(above.hand("left"))))
+    seen = seen_from(raised, Camera(elevation, body_azimuths_deg(gt)[side]), fps,
+                     depth_gain=SHOULDER_DEPTH_GAIN)
+    corrected = prepare_signals(seen.landmarks, CONFIG.signals)
+    uncorrected = prepare_signals(seen.landmarks, replace(CONFIG.signals, raised_hand_bu=0))
+    away = -1.0 if side == "left" else 1.0  # + = away from the camera, across the body
+    before = float(np.nanmedian(uncorrected.lateral_offset_bu(uncorrected.hand("left"))))
+    after = float(np.nanmedian(corrected.lateral_offset_bu(corrected.hand("left"))))
+    assert (before - truth) * away > 0.1
+    assert (before - after) * away > 0
+    assert abs(after - truth) < abs(before - truth) * 2 / 3
+
+
+def test_from_straight_above_the_parallax_correction_changes_nothing():
+    gt, _ = _clip("a_midline_reach__top")
+    seen = seen_from(gt, Camera(0, 0), float(gt.get("fps", 15)), depth_gain=SHOULDER_DEPTH_GAIN)
+    signals = prepare_signals(seen.landmarks, CONFIG.signals)
+    assert np.all(signals.parallax_shift_bu == 0)

@@ -44,6 +44,18 @@ def test_an_unknown_oblique_lateral_setting_is_refused_by_name():
                         replace(SignalConfig(), oblique_lateral="sideways"))
 
 
+def test_a_negative_raised_hand_height_is_refused_by_name():
+    from dataclasses import replace
+
+    from motorobs.config import SignalConfig
+    from motorobs.signals.prepare import prepare_signals
+    from tests.signals.synthetic import synthetic_dataset
+
+    with pytest.raises(ValueError, match="raised_hand_bu must be 0.*-0.2"):
+        prepare_signals(synthetic_dataset(n_frames=30, fps=15.0),
+                        replace(SignalConfig(), raised_hand_bu=-0.2))
+
+
 def test_the_hand_point_is_the_hand_models_wrist_where_the_pose_wrist_lies_far_from_it():
     from motorobs.config import SignalConfig
     from motorobs.signals.prepare import HAND_OVER_POSE_WRIST_SHOULDERS, prepare_signals

@@ -5,7 +5,13 @@ import pytest
 
 from motorobs.config import SignalConfig
 from motorobs.signals import prepare_signals
-from motorobs.signals.view import MIN_VIEW_SEGMENT_S, merge_short_runs
+from motorobs.signals.view import (
+    CAMERA_LATERAL_DEAD_ZONE,
+    MIN_VIEW_SEGMENT_S,
+    SHOULDER_DEPTH_GAIN,
+    camera_lateral,
+    merge_short_runs,
+)
 from tests.signals.synthetic import filmed_in_turn, synthetic_dataset
 
 FPS = 15.0
@@ -80,3 +86,25 @@ def test_camera_above_reads_overlapping_shoulders_as_side_lying():
 def test_unknown_camera_position_is_named_with_the_choices():
     with pytest.raises(ValueError, match="'ceiling'.*auto, above, level"):
         prepare_signals(synthetic_dataset(n_frames=10, fps=FPS), SignalConfig(camera="ceiling"))
+
+
+@pytest.mark.parametrize("lateral", [-0.9, -0.5, 0.4, 0.7])
+def test_the_camera_s_sideways_direction_is_read_from_the_shoulders_depth(lateral):
+    """Left shoulder nearer (smaller depth) = camera towards the infant's left (+); the
+    known gain and dead zone are taken off exactly."""
+    body_unit_px = 80.0
+    difference = -lateral * SHOULDER_DEPTH_GAIN * body_unit_px
+    right = np.array([5.0, 6.0, np.nan, 4.0])
+    got = camera_lateral(right + difference, right, body_unit_px)
+    assert got == pytest.approx(np.sign(lateral) * (abs(lateral) - CAMERA_LATERAL_DEAD_ZONE))
+
+
+def test_the_camera_s_sideways_direction_is_zero_within_the_dead_zone_or_without_depth():
+    body_unit_px = 80.0
+    small = CAMERA_LATERAL_DEAD_ZONE * 0.9 * SHOULDER_DEPTH_GAIN * body_unit_px
+    assert camera_lateral(np.full(5, -small), np.zeros(5), body_unit_px) == 0.0
+    assert camera_lateral(np.zeros(5), np.zeros(5), body_unit_px) == 0.0
+    assert camera_lateral(np.full(5, np.nan), np.zeros(5), body_unit_px) == 0.0
+    huge = 10 * SHOULDER_DEPTH_GAIN * body_unit_px
+    assert camera_lateral(np.full(5, -huge), np.zeros(5), body_unit_px) == pytest.approx(
+        1 - CAMERA_LATERAL_DEAD_ZONE)
