@@ -75,9 +75,15 @@ renders; a body lying along the line of sight foreshortens trunk and thighs alik
 SITTING_ABOVE_MAX_HEAD_BEYOND = 0.3
 """... and its head shows over the trunk, not beyond it: the mid-ear at most this many trunk
 lengths beyond the shoulders (:func:`head_beyond_shoulders`; the head sits on top of the
-trunk, along the line of sight). Lying, the head continues the trunk about 0.4 trunk
-lengths beyond the shoulders, and a low camera at the feet of an infant lying with raised
-legs sees it further still."""
+trunk, along the line of sight), the trunk's length taken as at least
+:data:`HEAD_YARDSTICK_MIN_TRUNK_PER_SHOULDER`. Lying, the head continues the trunk about
+0.4 trunk lengths beyond the shoulders, and a low camera at the feet of an infant lying
+with raised legs sees it further still."""
+HEAD_YARDSTICK_MIN_TRUNK_PER_SHOULDER = 0.5
+"""A trunk shorter than this many shoulder widths in the picture is too short a yardstick
+for the head's place (:data:`SITTING_ABOVE_MAX_HEAD_BEYOND`): seen end-on from straight
+above, a trunk a third of a shoulder width long makes a head 0.1 shoulder widths off its
+line read 0.3 trunk lengths (held-out 6, h8021: sitting read as lying in every frame)."""
 STRAIGHT_BODY_MAX_COS = -0.9
 """The thighs continue the trunk in the picture (cosine between them below this, within 25
 degrees of straight on): together with thighs of a lying length
@@ -300,7 +306,10 @@ def sitting_seen_from_above(measures: TrunkAndThighs, head_beyond: np.ndarray) -
     trunk_per_shoulder = measures.trunk_per_shoulder
     thigh_per_trunk = measures.thigh_per_trunk
     measured = np.isfinite(trunk_per_shoulder) & np.isfinite(thigh_per_trunk)
-    head = head_beyond[np.isfinite(head_beyond)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        head = head_beyond * np.minimum(
+            1.0, trunk_per_shoulder / HEAD_YARDSTICK_MIN_TRUNK_PER_SHOULDER)
+    head = head[np.isfinite(head)]
     if not measured.any() or not head.size:
         return False
     if not (np.median(trunk_per_shoulder[measured]) <= SITTING_ABOVE_MAX_TRUNK_PER_SHOULDER

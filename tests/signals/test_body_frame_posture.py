@@ -272,6 +272,8 @@ def _body(trunk_sw: float, thigh_sw: float, thigh_direction: tuple[float, float]
         (0.7, 0.5, (1, 0), 0.0, False),  # thighs foreshortened with the trunk: lying end-on
         (0.7, 1.0, (1, 0), 0.4, False),  # the head beyond the shoulders continues the trunk
         (0.7, 1.0, (0, -1), 0.6, False),  # low camera at the feet, legs raised
+        (0.3, 1.5, (1, 0), 0.45, True),  # trunk straight at the camera: 0.14 widths off
+        (0.3, 1.5, (1, 0), 1.2, False),  # ... but 0.36 widths beyond the shoulders
     ],
 )
 def test_sitting_seen_from_above_needs_an_end_on_trunk_long_thighs_and_the_head_over_it(
