@@ -23,7 +23,10 @@ Posture
     an infant sitting shows its trunk end-on with its thighs across the view and its head
     over the trunk (:func:`sitting_seen_from_above`), which also reads as sitting, and so
     does its back seen from above and behind with the thighs on the floor pointing the way
-    the trunk does and the head on top (:func:`sitting_seen_from_behind`).
+    the trunk does and the head on top (:func:`sitting_seen_from_behind`). Filmed obliquely
+    from in front, a sitting infant and one lying on its back filmed from its feet look
+    alike in the picture; the depth tells them apart: an upright trunk pointing up the
+    picture rises towards the camera (:func:`sitting_seen_from_the_front`).
     Filmed from above, a jump straight between supine and prone (no roll through side-lying)
     is the pose model taking the back for the chest; such stretches are read as prone where
     a prone reading in them is sustained (:func:`settle_chest_back_flips`).
@@ -99,6 +102,18 @@ between them): the body is folded at the hips, which lying on the belly it is no
 HEAD_BEYOND_SHOULDERS_MIN = 0.0
 """The head shows beyond the shoulders along the trunk (:func:`head_beyond_shoulders`; on
 the tuning renders about 0.4 trunk lengths whenever the head continues the trunk)."""
+SITTING_FRONT_MIN_SHOULDERS_NEARER = 1.2
+"""Filmed obliquely from in front, a sitting infant's trunk rises towards the camera: its
+shoulders are nearer than its hips by at least this many of the trunk's in-picture lengths
+(median of :func:`shoulders_nearer_than_hips`; the true ratio is the cotangent of the
+camera's angle from vertical, 1 at 45 degrees, and MediaPipe's depth exaggerates it). A
+trunk lying on the floor that points up the picture of an upright phone tips away from the
+camera instead; MediaPipe puts such shoulders at most 0.9 trunk lengths nearer (its depth
+leans towards a person facing the camera; 0.5 on average, tuning renders)."""
+SITTING_FRONT_MIN_UPRIGHT_SHARE = 0.5
+"""... in a view segment whose trunk points up the picture (within 45 degrees,
+:data:`SITTING_MIN_COS`) in at least this share of the frames. Its length in the picture is
+not asked for: filmed steeply from the front, an upright trunk shows short."""
 POSTURE_SMOOTHING_S = 1.0
 """Window of the majority vote that removes single-frame posture flicker (s)."""
 FLIP_MAX_SIDE_LYING_S = 0.25
@@ -233,12 +248,24 @@ def upright_in_image(
     the shoulders overlap and the length check always passes, as it should: the trunk is
     then in the image plane.
     """
-    axis = trunk_axis(left_shoulder, right_shoulder, mid_hip, mid_ear)
-    length = np.linalg.norm(axis, axis=1)
+    length = np.linalg.norm(trunk_axis(left_shoulder, right_shoulder, mid_hip, mid_ear), axis=1)
     width = np.linalg.norm(left_shoulder - right_shoulder, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        up_cos = -axis[:, 1] / length
+    up_cos = trunk_up_cos(left_shoulder, right_shoulder, mid_hip, mid_ear)
+    with np.errstate(invalid="ignore"):
         return (up_cos > SITTING_MIN_COS) & (length >= SITTING_MIN_TRUNK_PER_SHOULDER * width)
+
+
+def trunk_up_cos(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+    mid_ear: np.ndarray,
+) -> np.ndarray:
+    """(T,) cosine between the trunk axis (:func:`trunk_axis`) and image-up, from (T, 2)
+    pixel points; NaN where a point is missing."""
+    axis = trunk_axis(left_shoulder, right_shoulder, mid_hip, mid_ear)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return -axis[:, 1] / np.linalg.norm(axis, axis=1)
 
 
 class TrunkAndThighs(NamedTuple):
@@ -383,6 +410,44 @@ def sitting_seen_from_behind(chest_facing: np.ndarray, thigh_trunk_cos: np.ndarr
     return bool(np.mean(facing > 0) > 0.5
                 and np.median(folded) > THIGHS_ALONG_TRUNK_MIN_COS
                 and np.median(head) > HEAD_BEYOND_SHOULDERS_MIN)
+
+
+def shoulders_nearer_than_hips(
+    left_shoulder: np.ndarray,
+    right_shoulder: np.ndarray,
+    mid_hip: np.ndarray,
+) -> np.ndarray:
+    """(T,) how much nearer the camera the mid-shoulder is than the mid-hip, in the trunk's
+    in-picture lengths, from (T, 3) points ``(x_px, y_px, depth_px)``: 0 for a trunk in the
+    picture's plane, positive for one rising towards the camera. NaN where a point is
+    missing or the trunk has no length in the picture."""
+    trunk = (left_shoulder + right_shoulder) / 2 - mid_hip
+    length = np.linalg.norm(trunk[:, :2], axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(length > 0, -trunk[:, 2] / length, np.nan)
+
+
+def sitting_seen_from_the_front(trunk_up: np.ndarray, shoulders_nearer: np.ndarray) -> bool:
+    """Whether frames filmed obliquely (one view segment) show a sitting infant from in
+    front: its trunk points up the picture (:func:`trunk_up_cos` above
+    :data:`SITTING_MIN_COS` in at least :data:`SITTING_FRONT_MIN_UPRIGHT_SHARE` of the
+    frames) and rises towards the camera (:func:`shoulders_nearer_than_hips`, median at
+    least :data:`SITTING_FRONT_MIN_SHOULDERS_NEARER`).
+
+    In the picture alone, a sitting infant filmed 45 degrees from the front and one lying
+    on its back filmed 45 degrees from its feet look the same: the trunk up the picture, the
+    thighs below the hips, each foreshortened alike. Only the depth tells them apart: the
+    upright trunk comes towards the camera, the lying one goes away from it. A phone held
+    upright is assumed (the trunk of an infant lying filmed from its head points down the
+    picture); a picture turned upside down is not read as sitting this way. Without depth
+    (keypoints from a 2-D tool) the rule never fires."""
+    nearer = shoulders_nearer[np.isfinite(shoulders_nearer)]
+    if not trunk_up.size or not nearer.size:
+        return False
+    with np.errstate(invalid="ignore"):
+        up_share = np.mean(trunk_up > SITTING_MIN_COS)
+    return bool(up_share >= SITTING_FRONT_MIN_UPRIGHT_SHARE
+                and np.median(nearer) >= SITTING_FRONT_MIN_SHOULDERS_NEARER)
 
 
 TOP_VIEW_GRAVITY = np.array([0.0, 0.0, 1.0])

@@ -39,9 +39,12 @@ from motorobs.signals.posture import (
     facing_chest_alignment,
     head_beyond_shoulders,
     settle_gravity_sign,
+    shoulders_nearer_than_hips,
     sitting_seen_from_above,
     sitting_seen_from_behind,
+    sitting_seen_from_the_front,
     trunk_and_thighs,
+    trunk_up_cos,
     upright_in_image,
 )
 from motorobs.signals.sides import MAX_SWAP_S, undo_side_swaps
@@ -560,6 +563,8 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                                                    mid_hip, pt("nose"))
     chest_facing = _facing_alignment(segments, chest_points, tilt)
     head_above = head_beyond_shoulders(*(p[:, :2] for p in chest_points))
+    trunk_up = trunk_up_cos(*(p[:, :2] for p in chest_points))
+    shoulders_nearer = shoulders_nearer_than_hips(*chest_points[:3])
     upright_from_above = np.zeros(n_t, bool)
     for index, segment in enumerate(segments):
         rows = segment.frames()
@@ -587,6 +592,11 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                                       "camera, the thighs point the way the trunk does and "
                                       "the head is on top: an infant sitting, seen from "
                                       "above and behind")
+        elif sitting_seen_from_the_front(trunk_up[rows], shoulders_nearer[rows]):
+            upright_from_above[rows] = True
+            segments[index] = replace(segment, reason=f"{segment.reason}; the trunk stands up "
+                                      "the picture and rises towards the camera: an infant "
+                                      "sitting, filmed obliquely from the front")
         else:
             gravity[rows] = settle_gravity_sign(*(p[rows] for p in chest_points),
                                                 gravity[segment.first])

@@ -312,3 +312,43 @@ def test_a_body_is_straight_where_the_thighs_continue_the_trunk_at_a_lying_lengt
     from motorobs.signals.posture import body_straight_in_picture
 
     assert body_straight_in_picture(_body(1.4, thigh_sw, thigh_direction)) is straight
+
+
+def _at3(x: float, y: float, depth: float) -> np.ndarray:
+    """(20, 3) a point ``(x_px, y_px, depth_px)`` held still for 20 frames."""
+    return np.tile([x, y, depth], (20, 1)).astype(float)
+
+
+def test_shoulders_nearer_than_hips_in_trunk_lengths_seen():
+    from motorobs.signals.posture import shoulders_nearer_than_hips
+
+    hip = _at3(0, 0, 0)
+    # a trunk 30 px up the picture (3-4-5: 18 px across, 24 px up), shoulders 45 px nearer
+    rising = shoulders_nearer_than_hips(_at3(28, -24, -40), _at3(8, -24, -50), hip)
+    assert rising == pytest.approx(np.full(20, 1.5))
+    tipping_away = shoulders_nearer_than_hips(_at3(28, -24, 30), _at3(8, -24, 30), hip)
+    assert tipping_away == pytest.approx(np.full(20, -1.0))
+    end_on = shoulders_nearer_than_hips(_at3(5, 0, -10), _at3(-5, 0, -10), hip)
+    assert np.isnan(end_on).all()  # no length in the picture to measure against
+
+
+@pytest.mark.parametrize(
+    ("up_cos", "up_share", "nearer", "sitting"),
+    [
+        (0.9, 1.0, 1.5, True),  # up the picture, rising towards the camera
+        (0.9, 0.5, 1.5, True),  # up the picture in half the frames
+        (0.9, 0.4, 1.5, False),  # ... in fewer
+        (0.9, 1.0, 1.1, False),  # rising less than the depth's lean of a lying trunk
+        (0.9, 1.0, -2.0, False),  # tipping away: lying, filmed from the feet
+        (-0.9, 1.0, 3.0, False),  # down the picture: lying, filmed from the head
+        (0.6, 1.0, 3.0, False),  # more than 45 degrees off up the picture
+    ],
+)
+def test_sitting_seen_from_the_front_needs_the_trunk_up_the_picture_and_rising(
+        up_cos, up_share, nearer, sitting):
+    from motorobs.signals.posture import sitting_seen_from_the_front
+
+    trunk_up = np.where(np.arange(20) < round(20 * up_share), up_cos, -1.0)
+    assert sitting_seen_from_the_front(trunk_up, np.full(20, nearer)) is sitting
+    no_depth = np.full(20, np.nan)  # keypoints from a 2-D tool
+    assert not sitting_seen_from_the_front(trunk_up, no_depth)

@@ -48,8 +48,9 @@ def body_azimuths_deg(gt: dict) -> dict[str, float]:
             "right": angle["left"] + 180}
 
 
-def analyse(gt: dict, camera: Camera, config: AnalysisConfig = CONFIG):
-    seen = seen_from(gt, camera, float(gt.get("fps", 15)))
+def analyse(gt: dict, camera: Camera, config: AnalysisConfig = CONFIG,
+            depth_gain: float = 1.0):
+    seen = seen_from(gt, camera, float(gt.get("fps", 15)), depth_gain=depth_gain)
     signals = prepare_signals(seen.landmarks, config.signals)
     return signals, compute_metrics(signals, config.metrics)
 
@@ -193,6 +194,34 @@ def test_lying_infants_filmed_from_above_are_never_read_as_sitting(clip, elevati
         for turn, roll in ((0, 0), (30, rolls[0]), (-30, rolls[1])):
             signals, _ = analyse(gt, Camera(elevation, azimuth + turn, roll_deg=roll))
             assert np.mean(signals.posture == "sitting") < 0.1, (azimuth, turn, roll)
+
+
+@pytest.mark.parametrize("elevation", [30, 45, 60])
+@pytest.mark.parametrize("turn", [-30, 0, 30])
+def test_sitting_filmed_obliquely_from_the_front_is_sitting(elevation, turn):
+    """From in front and above, an upright phone sees the trunk standing up the picture with
+    the thighs below the hips, as it sees an infant lying on its back from its feet; with
+    MediaPipe-like depth (``SHOULDER_DEPTH_GAIN`` times the true one) the trunk rises
+    towards the camera, and the infant reads as sitting."""
+    gt, front = _sitting_clip()
+    signals, _ = analyse(gt, Camera(elevation, front + turn, roll_deg=turn / 3),
+                         depth_gain=SHOULDER_DEPTH_GAIN)
+    assert np.mean(signals.posture == "sitting") >= 0.9
+
+
+@pytest.mark.parametrize("clip", ["c_prone_head_lift__top", "a_midline_reach__top"])
+@pytest.mark.parametrize("elevation", [30, 45, 60])
+def test_lying_infants_filmed_obliquely_from_the_feet_are_not_sitting(clip, elevation):
+    """Filmed from the feet by an upright phone, a lying trunk stands up the picture too,
+    but tips away from the camera; from the head it rises towards the camera but points
+    down the picture. With MediaPipe-like depth neither reads as sitting."""
+    gt, _ = _clip(clip)
+    azimuths = body_azimuths_deg(gt)
+    for end in ("feet", "head"):
+        for turn in (-30, 0, 30):
+            signals, _ = analyse(gt, Camera(elevation, azimuths[end] + turn, roll_deg=turn / 3),
+                                 depth_gain=SHOULDER_DEPTH_GAIN)
+            assert np.mean(signals.posture == "sitting") < 0.1, (end, turn)
 
 
 @pytest.mark.parametrize("elevation", [40, 50])
