@@ -284,6 +284,10 @@ class HeadLiftSettings:
     (degrees), so that a clip where the head is up throughout still shows lifts."""
     prone_min_share: float = 0.0
     """Share of frames that must be prone for the metric to apply (besides > 0)."""
+    floor_from_legs: bool = True
+    """Measure the angle above the floor as the near leg shows it (hip to ankle, median over
+    tummy time) rather than above the picture's horizontal, so that a phone held turned
+    does not add its turn to the angle. Without the ankle seen, the picture's horizontal."""
 
 
 @dataclass(frozen=True)

@@ -180,6 +180,21 @@ def head_forward_sign(shoulder_px: np.ndarray, hip_px: np.ndarray,
     return float(np.sign(np.median(dx)))
 
 
+def floor_tilt_deg(hip_px: np.ndarray, ankle_px: np.ndarray, forward_sign: float | None,
+                   frames: np.ndarray) -> float:
+    """Elevation (degrees) of the floor's line in the picture, towards the head: the near
+    leg's ankle-to-hip line (:func:`head_lift_angle_deg` of the ankle and hip, (T, 2) pixel
+    positions), median over ``frames`` (a (T,) mask). In tummy time the leg lies on the
+    floor; filmed from the side by a phone turned by some angle, the leg and the
+    shoulder-to-ear line both show turned by it. NaN where the ankle or hip was never seen
+    there or the head's direction is unknown."""
+    if forward_sign is None:
+        return float("nan")
+    tilt = head_lift_angle_deg(ankle_px, hip_px, forward_sign)
+    tilt = tilt[frames & np.isfinite(tilt)]
+    return float(np.median(tilt)) if tilt.size else float("nan")
+
+
 def lift_episodes(
     angle_deg: np.ndarray, dt_s: float, rest_deg: float, settings: HeadLiftSettings
 ) -> list[tuple[int, int]]:
@@ -222,8 +237,8 @@ def _too_little_prone(signals: BodySignals, min_share: float) -> tuple[str, str]
     views=("side",),
     posture_reason=NO_PRONE_REASON,
     view_reason=TOP_VIEW_REASON,
-    optional_landmarks=("left_hip", "right_hip"),
-    version="2",
+    optional_landmarks=("left_hip", "right_hip", "left_ankle", "right_ankle"),
+    version="3",
 )
 def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Head lift angle in prone, with ``head_lift`` events (see docs/metrics.md)."""
@@ -233,8 +248,13 @@ def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     prone = prone_side_frames(signals)
     side = signals.near_side or "left"
     shoulder = signals.near_point_px("shoulder")
-    forward = head_forward_sign(shoulder, signals.near_point_px("hip"), prone)
+    hip = signals.near_point_px("hip")
+    forward = head_forward_sign(shoulder, hip, prone)
     angle = head_lift_angle_deg(shoulder, signals.near_point_px("ear"), forward)
+    floor = (floor_tilt_deg(hip, signals.near_point_px("ankle"), forward, prone)
+             if config.head_lift.floor_from_legs else float("nan"))
+    if np.isfinite(floor):
+        angle = angle - floor
     usable = prone & np.isfinite(angle)
     angle = np.where(usable, angle, np.nan)
     dt = signals.dt_s
@@ -269,7 +289,8 @@ def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
             out.events.append(Event(
                 "head_lift", None, float(signals.time_s[first]), float(signals.time_s[last]),
                 {"max_angle_deg": round(float(np.nanmax(angle[first:last + 1])), 1),
-                 "rest_angle_deg": round(rest, 1), "side_seen": side},
+                 "rest_angle_deg": round(rest, 1), "side_seen": side,
+                 "floor_tilt_deg": round(floor, 1) if np.isfinite(floor) else None},
             ))
     out.traces.append(Trace(
         name="head_lift_angle",
