@@ -125,6 +125,16 @@ class PoseConfig:
     (MediaPipe calls run in C, one core each; see ``motorobs.pose.lanes``). The landmarks are
     identical either way, so this setting is not part of the landmark cache key."""
 
+    def __post_init__(self) -> None:
+        for name in ("hand_recall_s", "rotation_check_s", "hand_search_patience_s",
+                     "hand_search_retry_s", "hand_detail_max_gap_s"):
+            if not getattr(self, name) >= 0:
+                raise ValueError(f"pose {name} must be 0 or more seconds, not "
+                                 f"{getattr(self, name)!r}.")
+        if self.analysis_fps is not None and not self.analysis_fps >= 0:
+            raise ValueError(f"pose analysis_fps must be 0 or more frames per second (0 or "
+                             f"unset: every frame), not {self.analysis_fps!r}.")
+
 
 @dataclass(frozen=True)
 class SignalConfig:
@@ -539,7 +549,10 @@ def replace_checked(base: Any, values: Mapping[str, Any], source: str,
         else:
             changes[key] = _checked_value(value, hints[key],
                                           f"{source}: {where} {key}")
-    return dataclasses.replace(base, **changes)
+    try:
+        return dataclasses.replace(base, **changes)
+    except ValueError as exc:  # a section's own range checks (__post_init__)
+        raise ConfigError(f"{source}: {where}: {exc}") from None
 
 
 def _checked_value(value: Any, hint: Any, name: str) -> Any:

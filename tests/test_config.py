@@ -11,7 +11,13 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
-from motorobs.config import CAMERA_POSITIONS, AnalysisConfig, ConfigError, MetricsConfig
+from motorobs.config import (
+    CAMERA_POSITIONS,
+    AnalysisConfig,
+    ConfigError,
+    MetricsConfig,
+    PoseConfig,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -243,3 +249,13 @@ def test_validate_takes_the_file_too(tmp_path, monkeypatch):
                                    "--config", str(path)])
     assert run.exit_code == 2
     assert seen["config"].metrics.midline_crossings.margin_bu == 0.2
+
+
+@pytest.mark.parametrize("key", ["hand_recall_s", "rotation_check_s", "hand_search_retry_s"])
+def test_negative_pose_durations_are_refused_by_name_and_file(tmp_path, key):
+    path = write(tmp_path, f"[pose]\n{key} = -0.5\n")
+    with pytest.raises(ConfigError, match=rf"{path.name}: \[pose\]: pose {key} must be 0 or "
+                                          r"more seconds, not -0.5"):
+        AnalysisConfig.from_toml(path)
+    zero = AnalysisConfig.from_toml(write(tmp_path, f"[pose]\n{key} = 0\n"))
+    assert zero.pose == dataclasses.replace(PoseConfig(), **{key: 0.0})
