@@ -55,6 +55,13 @@ HIGH_ANGLE_DEG = 45.0
 """AIMS prone anchor: unsustained head raising to 45 degrees."""
 VERTICAL_ANGLE_DEG = 90.0
 """AIMS forearm-support anchor: head to 90 degrees."""
+FLOOR_LEG_MIN_KNEE_DEG = 140.0
+"""A leg whose knee angle in the picture is at least this (degrees; 180 straight) lies
+stretched out on the floor in tummy time and gives the floor's line
+(:func:`floor_tilt_deg`). MediaPipe shows the extended legs of the tuning renders at
+142-159 degrees (median per side-on clip); the flexed legs of a real young infant at 129."""
+FLOOR_LEG_MIN_SHARE = 0.5
+"""... in at least this share of the frames where the leg is seen."""
 OUTPUTS = {
     "head_lift_max_deg": (
         "degrees",
@@ -180,19 +187,38 @@ def head_forward_sign(shoulder_px: np.ndarray, hip_px: np.ndarray,
     return float(np.sign(np.median(dx)))
 
 
-def floor_tilt_deg(hip_px: np.ndarray, ankle_px: np.ndarray, forward_sign: float | None,
-                   frames: np.ndarray) -> float:
+def knee_angle_deg(hip_px: np.ndarray, knee_px: np.ndarray, ankle_px: np.ndarray
+                   ) -> np.ndarray:
+    """(T,) angle (degrees) at the knee between thigh and shank in the picture, from (T, 2)
+    pixel positions: 180 for a straight leg. NaN where a point is missing."""
+    thigh, shank = hip_px - knee_px, ankle_px - knee_px
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.einsum("ti,ti->t", thigh, shank) / (
+            np.linalg.norm(thigh, axis=1) * np.linalg.norm(shank, axis=1))
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def floor_tilt_deg(hip_px: np.ndarray, knee_px: np.ndarray, ankle_px: np.ndarray,
+                   forward_sign: float | None, frames: np.ndarray) -> float:
     """Elevation (degrees) of the floor's line in the picture, towards the head: the near
     leg's ankle-to-hip line (:func:`head_lift_angle_deg` of the ankle and hip, (T, 2) pixel
-    positions), median over ``frames`` (a (T,) mask). In tummy time the leg lies on the
-    floor; filmed from the side by a phone turned by some angle, the leg and the
-    shoulder-to-ear line both show turned by it. NaN where the ankle or hip was never seen
-    there or the head's direction is unknown."""
+    positions), median over the ``frames`` (a (T,) mask) where the leg lies stretched out
+    (:func:`knee_angle_deg` at least :data:`FLOOR_LEG_MIN_KNEE_DEG`). In tummy time such a
+    leg lies on the floor; filmed from the side by a phone turned by some angle, the leg and
+    the shoulder-to-ear line both show turned by it. NaN where the head's direction is
+    unknown, or where the leg was seen stretched out in less than
+    :data:`FLOOR_LEG_MIN_SHARE` of the frames with its three points seen (a young infant's
+    hips and knees are often flexed, the bottom raised: the leg then does not show the
+    floor)."""
     if forward_sign is None:
         return float("nan")
-    tilt = head_lift_angle_deg(ankle_px, hip_px, forward_sign)
-    tilt = tilt[frames & np.isfinite(tilt)]
-    return float(np.median(tilt)) if tilt.size else float("nan")
+    knee = knee_angle_deg(hip_px, knee_px, ankle_px)
+    seen = frames & np.isfinite(knee)
+    stretched = seen & (knee >= FLOOR_LEG_MIN_KNEE_DEG)
+    if not seen.any() or stretched.sum() < FLOOR_LEG_MIN_SHARE * seen.sum():
+        return float("nan")
+    tilt = head_lift_angle_deg(ankle_px, hip_px, forward_sign)[stretched]
+    return float(np.median(tilt))
 
 
 def lift_episodes(
@@ -237,7 +263,8 @@ def _too_little_prone(signals: BodySignals, min_share: float) -> tuple[str, str]
     views=("side",),
     posture_reason=NO_PRONE_REASON,
     view_reason=TOP_VIEW_REASON,
-    optional_landmarks=("left_hip", "right_hip", "left_ankle", "right_ankle"),
+    optional_landmarks=("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle",
+                        "right_ankle"),
     version="3",
 )
 def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
@@ -251,7 +278,8 @@ def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     hip = signals.near_point_px("hip")
     forward = head_forward_sign(shoulder, hip, prone)
     angle = head_lift_angle_deg(shoulder, signals.near_point_px("ear"), forward)
-    floor = (floor_tilt_deg(hip, signals.near_point_px("ankle"), forward, prone)
+    floor = (floor_tilt_deg(hip, signals.near_point_px("knee"), signals.near_point_px("ankle"),
+                            forward, prone)
              if config.head_lift.floor_from_legs else float("nan"))
     if np.isfinite(floor):
         angle = angle - floor

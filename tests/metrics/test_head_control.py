@@ -271,3 +271,28 @@ def test_a_turned_phone_does_not_turn_the_angle_when_the_leg_shows_the_floor(tur
     assert abs(turned - 60.0) == pytest.approx(abs(turn_deg), abs=0.5)
     off = replace(CONFIG, head_lift=replace(CONFIG.head_lift, floor_from_legs=False))
     assert lift_max(off, ANKLES)[0] == pytest.approx(turned, abs=0.1)
+    # knees bent to a right angle, the shank raised off the floor: no floor line
+    raised = {f"{side}_ankle": np.tile([x, -2.2, 0.8], (N, 1))
+              for side, x in (("left", 0.35), ("right", -0.35))}
+    flexed, (lift,) = lift_max(CONFIG, raised)
+    assert flexed == pytest.approx(turned, abs=0.1)
+    assert lift.details["floor_tilt_deg"] is None
+
+
+def test_knee_angle_and_floor_tilt_of_a_constructed_leg():
+    from motorobs.metrics.head_control import floor_tilt_deg, knee_angle_deg
+
+    def at(x: float, y: float) -> np.ndarray:
+        return np.tile([x, y], (10, 1)).astype(float)
+
+    frames = np.ones(10, bool)
+    # hip at the origin, knee 40 px towards the feet (-x), ankle 40 px further, 10 px lower
+    hip, knee, ankle = at(0, 0), at(-40, 0), at(-80, 10)
+    assert knee_angle_deg(hip, knee, ankle) == pytest.approx(
+        np.full(10, 180 - np.degrees(np.arctan2(10, 40))))
+    # head towards +x: the hip 10 px above the ankle 80 px away, the line rising headwards
+    assert floor_tilt_deg(hip, knee, ankle, 1.0, frames) == pytest.approx(
+        np.degrees(np.arctan2(10, 80)))
+    bent = at(-40, 40)  # ankle straight below the knee: a right angle
+    assert np.isnan(floor_tilt_deg(hip, knee, bent, 1.0, frames))
+    assert np.isnan(floor_tilt_deg(hip, knee, ankle, None, frames))
