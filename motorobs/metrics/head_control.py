@@ -265,7 +265,7 @@ def _too_little_prone(signals: BodySignals, min_share: float) -> tuple[str, str]
     view_reason=TOP_VIEW_REASON,
     optional_landmarks=("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle",
                         "right_ankle"),
-    version="3",
+    version="2",
 )
 def head_lift(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Head lift angle in prone, with ``head_lift`` events (see docs/metrics.md)."""

@@ -255,26 +255,28 @@ ANKLES = {f"{side}_ankle": np.tile([x, -3.0, 0.0], (N, 1))
 @pytest.mark.parametrize("turn_deg", [-20.0, 12.0])
 def test_a_turned_phone_does_not_turn_the_angle_when_the_leg_shows_the_floor(turn_deg):
     """Filmed side-on by a phone turned ``turn_deg``, the shoulder-to-ear line shows turned
-    with the whole picture; measured from the near leg's line (the floor in tummy time), the
-    ramp's answers come back. Without the leg, or with ``floor_from_legs`` off, the picture's
-    horizontal stays the floor and the turn adds to the angle."""
+    with the whole picture; measured from the near leg's line (the floor in tummy time,
+    ``floor_from_legs``), the ramp's answers come back. Without the leg, with the leg
+    flexed, or with the option off (the default), the picture's horizontal stays the floor
+    and the turn adds to the angle."""
     def lift_max(config: MetricsConfig, trajectories=None) -> tuple[float, list]:
         ds = synthetic_dataset(n_frames=N, fps=FPS, pose="prone_side", head_lift_deg=ANGLE,
                                rotation_deg=turn_deg, trajectories=trajectories)
         out = compute_metrics(prepare_signals(ds, SignalConfig()), config, ["head_lift"])
         return value(out, "head_lift_max_deg").value, out.events
 
-    level, (lift,) = lift_max(CONFIG, ANKLES)
+    legs = replace(CONFIG, head_lift=replace(CONFIG.head_lift, floor_from_legs=True))
+    level, (lift,) = lift_max(legs, ANKLES)
     assert level == pytest.approx(60.0, abs=0.5)
     assert abs(lift.details["floor_tilt_deg"]) == pytest.approx(abs(turn_deg), abs=0.5)
-    turned, _ = lift_max(CONFIG)
+    turned, _ = lift_max(legs)
     assert abs(turned - 60.0) == pytest.approx(abs(turn_deg), abs=0.5)
-    off = replace(CONFIG, head_lift=replace(CONFIG.head_lift, floor_from_legs=False))
-    assert lift_max(off, ANKLES)[0] == pytest.approx(turned, abs=0.1)
+    assert not CONFIG.head_lift.floor_from_legs  # off by default (docs/validation.md)
+    assert lift_max(CONFIG, ANKLES)[0] == pytest.approx(turned, abs=0.1)
     # knees bent to a right angle, the shank raised off the floor: no floor line
     raised = {f"{side}_ankle": np.tile([x, -2.2, 0.8], (N, 1))
               for side, x in (("left", 0.35), ("right", -0.35))}
-    flexed, (lift,) = lift_max(CONFIG, raised)
+    flexed, (lift,) = lift_max(legs, raised)
     assert flexed == pytest.approx(turned, abs=0.1)
     assert lift.details["floor_tilt_deg"] is None
 

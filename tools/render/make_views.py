@@ -9,7 +9,7 @@ plus a reach up to a toy and negative controls. See docs/validation-sets.md.
 
 usage (from tools/render/, in an environment set up as in README.md):
     python make_views.py --set SET [--out DIR] [--only NAME[,NAME]] [--frames N]
-    (SET: tuning, tuning2, heldout, heldout2 .. heldout9)
+    (SET: tuning, tuning2, heldout, heldout2 .. heldout10)
     python make_views.py --set heldout --list     # the clip table, without rendering
 (--list also shows the distance and the counted truths of clips already rendered in DIR)
 DIR defaults to /work/renders/<set>. NAME: a full clip name or its seed prefix (t1000, h2000).
@@ -35,7 +35,7 @@ SETS = {"tuning": ("t", range(1000, 1048)), "heldout": ("h", range(2000, 2064)),
         "heldout3": ("h", range(5000, 5064)), "heldout4": ("h", range(6000, 6064)),
         "heldout5": ("h", range(7000, 7064)), "heldout6": ("h", range(8000, 8064)),
         "heldout7": ("h", range(9000, 9064)), "heldout8": ("h", range(10000, 10064)),
-        "heldout9": ("h", range(11000, 11064))}
+        "heldout9": ("h", range(11000, 11064)), "heldout10": ("h", range(12000, 12064))}
 TYPES = ("supine_midline", "supine_reach_up", "prone_lift", "sitting", "grasp", "control")
 BANDS = (("top", 0.0, 30.0), ("oblique", 30.0, 60.0), ("low", 60.0, 90.0))
 POSTURE = {
@@ -139,12 +139,13 @@ def scripted_events(row):
 # ---------------------------------------------------------------- camera
 def camera_pose(centre, direction, distance, target, roll_deg):
     """OpenGL camera at centre + distance * direction looking at target, gravity-upright
-    (image up = world up, or for a camera straight above, the side away from the camera),
+    (image up = world up, or for a camera straight above, the side away from the camera;
+    exactly overhead, where no side is away from it, world -x),
     then turned by roll_deg about its optical axis (+ = camera turned counter-clockwise)."""
     horiz = direction.copy()
     horiz[2] = 0
     n = np.linalg.norm(horiz)
-    horiz = horiz / n if n > 1e-9 else horiz
+    horiz = horiz / n if n > 1e-9 else np.array([1.0, 0.0, 0.0])
     cam = RL.look_at(centre + distance * direction, target, up=np.array([0, 0, 1.0]) - horiz)
     r = np.radians(roll_deg)
     Rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
