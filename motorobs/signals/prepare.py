@@ -593,7 +593,8 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
                                       "the head is on top: an infant sitting, seen from "
                                       "above and behind")
         elif sitting_seen_from_the_front(trunk_up[rows], shoulders_nearer[rows]):
-            upright_from_above[rows] = True
+            with np.errstate(invalid="ignore"):  # a frame whose trunk tips away lies
+                upright_from_above[rows] = ~(shoulders_nearer[rows] < 0)
             segments[index] = replace(segment, reason=f"{segment.reason}; the trunk stands up "
                                       "the picture and rises towards the camera: an infant "
                                       "sitting, filmed obliquely from the front")

@@ -209,6 +209,25 @@ def test_sitting_filmed_obliquely_from_the_front_is_sitting(elevation, turn):
     assert np.mean(signals.posture == "sitting") >= 0.9
 
 
+def test_frames_whose_trunk_tips_away_from_the_camera_do_not_read_sitting():
+    """In a segment read as sitting filmed from the front, a frame whose shoulders lie
+    farther from the camera than its hips is a trunk lying back, not sitting: here the
+    last 45 frames' shoulders are put behind the hips in depth (the picture unchanged)."""
+    gt, front = _sitting_clip()
+    seen = seen_from(gt, Camera(45, front), float(gt.get("fps", 15)),
+                     depth_gain=SHOULDER_DEPTH_GAIN).landmarks
+    depth = seen["depth_z"].sel(individual="infant")
+    hips = (depth.sel(keypoint="left_hip") + depth.sel(keypoint="right_hip")) / 2
+    lying_back = np.arange(depth.sizes["time"]) >= depth.sizes["time"] - 45
+    for name in ("left_shoulder", "right_shoulder"):
+        column = depth.sel(keypoint=name)
+        seen["depth_z"].loc[{"individual": "infant", "keypoint": name}] = np.where(
+            lying_back, hips + 0.05, column)
+    signals = prepare_signals(seen, CONFIG.signals)
+    assert np.mean(signals.posture[~lying_back] == "sitting") >= 0.9
+    assert np.mean(signals.posture[lying_back][15:] == "sitting") == 0.0
+
+
 @pytest.mark.parametrize("clip", ["c_prone_head_lift__top", "a_midline_reach__top"])
 @pytest.mark.parametrize("elevation", [30, 45, 60])
 def test_lying_infants_filmed_obliquely_from_the_feet_are_not_sitting(clip, elevation):
