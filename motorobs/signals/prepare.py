@@ -596,8 +596,8 @@ def prepare_signals(ds: xr.Dataset, config: SignalConfig) -> BodySignals:
             with np.errstate(invalid="ignore"):  # a frame whose trunk tips away lies
                 upright_from_above[rows] = ~(shoulders_nearer[rows] < 0)
             segments[index] = replace(segment, reason=f"{segment.reason}; the trunk stands up "
-                                      "the picture and rises towards the camera: an infant "
-                                      "sitting, filmed obliquely from the front")
+                                      "in the picture and leans towards the camera: an "
+                                      "infant sitting, filmed from above in front")
         else:
             gravity[rows] = settle_gravity_sign(*(p[rows] for p in chest_points),
                                                 gravity[segment.first])
