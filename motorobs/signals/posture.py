@@ -248,11 +248,18 @@ def upright_in_image(
     the shoulders overlap and the length check always passes, as it should: the trunk is
     then in the image plane.
     """
-    length = np.linalg.norm(trunk_axis(left_shoulder, right_shoulder, mid_hip, mid_ear), axis=1)
+    axis = trunk_axis(left_shoulder, right_shoulder, mid_hip, mid_ear)
+    length = np.linalg.norm(axis, axis=1)
     width = np.linalg.norm(left_shoulder - right_shoulder, axis=1)
-    up_cos = trunk_up_cos(left_shoulder, right_shoulder, mid_hip, mid_ear)
     with np.errstate(invalid="ignore"):
-        return (up_cos > SITTING_MIN_COS) & (length >= SITTING_MIN_TRUNK_PER_SHOULDER * width)
+        return (_up_cos(axis) > SITTING_MIN_COS) & (
+            length >= SITTING_MIN_TRUNK_PER_SHOULDER * width)
+
+
+def _up_cos(axis: np.ndarray) -> np.ndarray:
+    """(T,) cosine between (T, 2) picture vectors and image-up (y grows downwards)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return -axis[:, 1] / np.linalg.norm(axis, axis=1)
 
 
 def trunk_up_cos(
@@ -263,9 +270,7 @@ def trunk_up_cos(
 ) -> np.ndarray:
     """(T,) cosine between the trunk axis (:func:`trunk_axis`) and image-up, from (T, 2)
     pixel points; NaN where a point is missing."""
-    axis = trunk_axis(left_shoulder, right_shoulder, mid_hip, mid_ear)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return -axis[:, 1] / np.linalg.norm(axis, axis=1)
+    return _up_cos(trunk_axis(left_shoulder, right_shoulder, mid_hip, mid_ear))
 
 
 class TrunkAndThighs(NamedTuple):
