@@ -129,11 +129,11 @@ class PoseConfig:
         for name in ("hand_recall_s", "rotation_check_s", "hand_search_patience_s",
                      "hand_search_retry_s", "hand_detail_max_gap_s"):
             if not getattr(self, name) >= 0:
-                raise ValueError(f"pose {name} must be 0 or more seconds, not "
-                                 f"{getattr(self, name)!r}.")
+                raise ValueError(f"{name} must be 0 or more seconds, not "
+                                 f"{getattr(self, name)!r}; set it to 0 or more.")
         if self.analysis_fps is not None and not self.analysis_fps >= 0:
-            raise ValueError(f"pose analysis_fps must be 0 or more frames per second (0 or "
-                             f"unset: every frame), not {self.analysis_fps!r}.")
+            raise ValueError(f"analysis_fps must be 0 or more frames per second (0 or unset: "
+                             f"every frame), not {self.analysis_fps!r}.")
 
 
 @dataclass(frozen=True)

@@ -254,7 +254,7 @@ def test_validate_takes_the_file_too(tmp_path, monkeypatch):
 @pytest.mark.parametrize("key", ["hand_recall_s", "rotation_check_s", "hand_search_retry_s"])
 def test_negative_pose_durations_are_refused_by_name_and_file(tmp_path, key):
     path = write(tmp_path, f"[pose]\n{key} = -0.5\n")
-    with pytest.raises(ConfigError, match=rf"{path.name}: \[pose\]: pose {key} must be 0 or "
+    with pytest.raises(ConfigError, match=rf"{path.name}: \[pose\]: {key} must be 0 or "
                                           r"more seconds, not -0.5"):
         AnalysisConfig.from_toml(path)
     zero = AnalysisConfig.from_toml(write(tmp_path, f"[pose]\n{key} = 0\n"))
