@@ -330,3 +330,56 @@ def test_from_straight_above_the_parallax_correction_changes_nothing():
     seen = seen_from(gt, Camera(0, 0), float(gt.get("fps", 15)), depth_gain=SHOULDER_DEPTH_GAIN)
     signals = prepare_signals(seen.landmarks, CONFIG.signals)
     assert np.all(signals.parallax_shift_bu == 0)
+
+
+@pytest.mark.parametrize("elevation", [25, 40])
+@pytest.mark.parametrize("turn", [-30, 0, 30])
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_hands_raised_to_a_toy_filmed_from_their_side_are_declined_not_counted(elevation, turn,
+                                                                               side):
+    """Both hands reach up to a toy over the chest (no true crossing), filmed from one side
+    with MediaPipe-like depth: the hand on the camera's side looks across the midline by its
+    height, no further than a raised hand can, so its crossings are declined with the
+    reason; the other hand's count is the truth's (0). (From 50 degrees square to the side
+    the measured direction falls short of the true one and the raised hand's crossings
+    still count: docs/metrics.md.)"""
+    gt, events = _clip("b_reach_up_toy__top")
+    camera = Camera(elevation, body_azimuths_deg(gt)[side] + turn)
+    signals, out = analyse(gt, camera, depth_gain=SHOULDER_DEPTH_GAIN)
+    own = signals.lateral_offset_bu(signals.hand(side)) * (1 if side == "left" else -1)
+    assert np.nanmin(own) < -CONFIG.metrics.midline_crossings.margin_bu  # it looks across
+    near = metric(out, "midline_crossings", side)
+    assert near.status == "not_applicable"
+    assert f"from the baby's {side} side" in near.reason
+    other = "right" if side == "left" else "left"
+    assert metric(out, "midline_crossings", other).status == "ok"
+    assert metric(out, "midline_crossings", other).value == true_crossings(events, other)
+    assert not [e for e in out.events if e.type == "midline_crossing"]
+    assert all(e.details["crossed_midline"] == "unknown"
+               for e in out.events if e.type == "reach" and e.side == side)
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_with_true_depth_raised_hands_filmed_from_their_side_are_measured(side):
+    """Offsets measured in 3-D (oblique_lateral = "depth", exact depth) undo the parallax:
+    nothing is declined, and the count is the truth's."""
+    gt, events = _clip("b_reach_up_toy__top")
+    _, out = analyse(gt, Camera(50, body_azimuths_deg(gt)[side]), DEPTH)
+    for hand in ("left", "right"):
+        crossings = metric(out, "midline_crossings", hand)
+        assert crossings.status == "ok"
+        assert crossings.value == true_crossings(events, hand)
+
+
+@pytest.mark.parametrize("turn", [-30, 0, 30])
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_true_crossings_filmed_from_25_degrees_at_either_side_are_counted(turn, side):
+    """A hand reaching across the chest goes further across than a raised hand can look
+    from 25 degrees: nothing is declined and both counts are the truth's."""
+    gt, events = _clip("a_midline_reach__top")
+    _, out = analyse(gt, Camera(25, body_azimuths_deg(gt)[side] + turn),
+                     depth_gain=SHOULDER_DEPTH_GAIN)
+    for hand in ("left", "right"):
+        crossings = metric(out, "midline_crossings", hand)
+        assert crossings.status == "ok"
+        assert crossings.value == true_crossings(events, hand)
