@@ -16,7 +16,6 @@ import numpy as np
 from motorobs.metrics.applicability import applicable_frames
 from motorobs.metrics.common import runs
 from motorobs.signals import BodySignals
-from motorobs.signals.view import CAMERA_LATERAL_SPREAD
 
 POSTURES: tuple[str, ...] = ("supine", "sitting")
 """Postures in which the midline is measured."""
@@ -28,11 +27,6 @@ within 30 degrees of the plane: low down at the infant's head or feet) do not sh
 midline well enough: a raised hand shows across it by its height (parallax at least
 tan 60 = 1.7 times the height), and the pose model's arms of a body seen end-on are rough
 (on the tuning renders such a negative control got three crossings)."""
-RAISED_ARM_BU = 1.5
-"""Height (BU) over its own shoulder of an infant's hand raised with the arm pointing at
-the ceiling: the shoulder-to-wrist length is 1.5-1.7 shoulder widths on the renders' true
-skeletons (sample_videos, validation_clips) and the renders' reach-up toys are held 19 cm
-over a 12 cm-wide shoulder line."""
 LOW_VIEW_REASON = (
     "the camera was too low, at the baby's head or feet (within 30 degrees of the plane of "
     "its trunk), where a raised hand can look across the midline by its height alone; film "
@@ -151,60 +145,6 @@ def low_view_problem(signals: BodySignals) -> tuple[str, str] | None:
     if relevant.any() and not midline_frames(signals).any():
         return "not_applicable", LOW_VIEW_REASON
     return None
-
-
-def raised_hand_reach_across_bu(signals: BodySignals, side: str) -> np.ndarray:
-    """(T,) how far (BU, 0 or more) across the midline the ``side`` hand can look by
-    parallax alone: raised to arm's length (:data:`RAISED_ARM_BU`) over the midline
-    itself, after the correction for a hand
-    :attr:`~motorobs.signals.BodySignals.raised_hand_bu` over the chest.
-
-    Filmed from beside the midline, a raised hand shows displaced away from the camera
-    (:meth:`~motorobs.signals.BodySignals.parallax_per_bu` per BU of height): the hand on
-    the camera's side towards the other side of the body, by up to ``RAISED_ARM_BU t -
-    raised_hand_bu c`` (``t`` the camera's sideways parallax, the measured direction less
-    one residual spread, :data:`~motorobs.signals.view.CAMERA_LATERAL_SPREAD`, instead of
-    the correction's dead zone; ``c`` the one corrected by). The other hand's parallax
-    takes it away from the midline (0 here). 0 everywhere when the offset is measured in 3-D
-    (``oblique_lateral = "depth"``), which undoes the parallax.
-    """
-    if signals.oblique_lateral == "depth":
-        return np.zeros(signals.n_frames)
-    towards_other_side = 1.0 if side == "left" else -1.0
-    measured = signals.parallax_per_bu(dead_zone=CAMERA_LATERAL_SPREAD) * towards_other_side
-    corrected = signals.parallax_per_bu() * towards_other_side
-    return np.maximum(0.0, measured * RAISED_ARM_BU
-                      - corrected * max(0.0, signals.raised_hand_bu))
-
-
-def doubtful_crossings(
-    own_side_offset: np.ndarray, crossings: list[Crossing], reach_across_bu: np.ndarray,
-    dt_s: float, margin: float, min_duration_s: float, return_margin: float = 0.0,
-) -> list[Crossing]:
-    """The ``crossings`` (:func:`detect_crossings` on ``own_side_offset``) that a hand
-    raised over its own side could show by parallax: those the same rule does not find
-    once every frame's offset is moved back towards the hand's own side by
-    ``reach_across_bu`` (:func:`raised_hand_reach_across_bu`). A crossing that goes
-    further across than any raised hand can look is certain; one that does not cannot be
-    told from a hand held up over the chest."""
-    if not crossings or not np.any(reach_across_bu > 0):
-        return []
-    certain = detect_crossings(own_side_offset + reach_across_bu, dt_s, margin,
-                               min_duration_s, return_margin)
-    return [c for c in crossings
-            if not any(k.first <= c.last and c.first <= k.last for k in certain)]
-
-
-def raised_hand_reason(side: str, doubtful: int, found: int, reach_across_bu: float) -> str:
-    """Why the ``side`` hand's crossings are not counted when ``doubtful`` of the
-    ``found`` ones are :func:`doubtful_crossings` (a hand can look up to
-    ``reach_across_bu`` across)."""
-    other = "right" if side == "left" else "left"
-    return (f"filmed from the baby's {side} side, where a {side} hand raised over its own "
-            f"side can look up to {reach_across_bu:.1f} shoulder widths across the midline "
-            f"by its height alone: {doubtful} of its {found} crossing(s) went no further, so "
-            f"they cannot be told from a raised hand (the {other} hand's can); film from "
-            "above to measure both")
 
 
 def hand_lateral_bu(signals: BodySignals, side: str) -> np.ndarray:

@@ -14,12 +14,9 @@ from motorobs.metrics.body_midline import (
     POSTURES,
     VIEWS,
     detect_crossings,
-    doubtful_crossings,
     hand_lateral_bu,
     low_view_problem,
     midline_frames,
-    raised_hand_reach_across_bu,
-    raised_hand_reason,
     relevant_frames,
 )
 from motorobs.metrics.common import each_side, gated_values, unavailable
@@ -93,7 +90,7 @@ LANDMARKS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "nose",
     posture_reason=NOT_LYING_REASON,
     view_reason=SIDE_VIEW_REASON,
     per_side=True,
-    version="6",
+    version="5",
 )
 def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Midline crossings per hand (see docs/metrics.md)."""
@@ -105,17 +102,9 @@ def midline_crossings(signals: BodySignals, config: MetricsConfig) -> MetricOutp
         lateral = hand_lateral_bu(signals, side)
         usable = relevant & np.isfinite(lateral)
         own = np.where(usable, lateral if side == "left" else -lateral, np.nan)
-        settings = config.midline_crossings
-        found = detect_crossings(own, signals.dt_s, margin, settings.min_duration_s,
-                                 settings.return_margin_bu)
-        reach_across = np.where(relevant, raised_hand_reach_across_bu(signals, side), 0.0)
-        doubtful = doubtful_crossings(own, found, reach_across, signals.dt_s, margin,
-                                      settings.min_duration_s, settings.return_margin_bu)
-        if doubtful:
-            deepest = max(float(np.max(reach_across[c.first:c.last + 1])) for c in doubtful)
-            return MetricOutput(values=unavailable(
-                CROSSING_OUTPUTS, "not_applicable",
-                raised_hand_reason(side, len(doubtful), len(found), deepest), (side,)))
+        found = detect_crossings(own, signals.dt_s, margin,
+                                 config.midline_crossings.min_duration_s,
+                                 config.midline_crossings.return_margin_bu)
         minutes = usable.sum() * signals.dt_s / 60.0
         out = MetricOutput(values=gated_values(
             CROSSING_OUTPUTS,

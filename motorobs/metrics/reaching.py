@@ -19,13 +19,7 @@ from motorobs.config import MetricsConfig, MidlineCrossingsSettings, ReachingSet
 from motorobs.metrics.base import Event, MetricOutput, MetricValue, Trace, register_metric
 from motorobs.metrics.body_midline import POSTURES as MIDLINE_POSTURES
 from motorobs.metrics.body_midline import VIEWS as MIDLINE_VIEWS
-from motorobs.metrics.body_midline import (
-    detect_crossings,
-    doubtful_crossings,
-    hand_lateral_bu,
-    raised_hand_reach_across_bu,
-    too_low_frames,
-)
+from motorobs.metrics.body_midline import detect_crossings, hand_lateral_bu, too_low_frames
 from motorobs.metrics.common import each_side, gated_values, runs, unavailable
 from motorobs.metrics.kinematics import movement_unit_peaks, sparc, straightness_index
 from motorobs.signals import BodySignals
@@ -347,9 +341,7 @@ def crossed_midline(signals: BodySignals, side: str, reach: Reach,
     frames: "yes" when it finds a crossing; "no" when it finds none and the hand was seen
     throughout; otherwise "unknown", also where the midline cannot be seen (a view other
     than from above or one too low, :func:`~motorobs.metrics.body_midline.too_low_frames`,
-    or a frame of the reach neither supine nor sitting), and where the crossing found goes
-    no further across than a raised hand can look from the camera's side
-    (:func:`~motorobs.metrics.body_midline.doubtful_crossings`).
+    or a frame of the reach neither supine nor sitting).
     """
     window = slice(reach.onset, reach.offset + 1)
     if not (np.isin(signals.frame_views[window], MIDLINE_VIEWS).all()
@@ -358,12 +350,9 @@ def crossed_midline(signals: BodySignals, side: str, reach: Reach,
         return "unknown"
     lateral = hand_lateral_bu(signals, side)[window]
     own = lateral if side == "left" else -lateral
-    rule = (signals.dt_s, settings.margin_bu, settings.min_duration_s,
-            settings.return_margin_bu)
-    found = detect_crossings(own, *rule)
-    if found:
-        reach_across = raised_hand_reach_across_bu(signals, side)[window]
-        return "unknown" if doubtful_crossings(own, found, reach_across, *rule) else "yes"
+    if detect_crossings(own, signals.dt_s, settings.margin_bu, settings.min_duration_s,
+                        settings.return_margin_bu):
+        return "yes"
     return "no" if np.isfinite(own).all() else "unknown"
 
 
@@ -416,7 +405,7 @@ def _quality_values(
     outputs={**REACH_OUTPUTS, **REACH_QUALITY_OUTPUTS},
     landmarks=LANDMARKS,
     per_side=True,
-    version="5",
+    version="4",
 )
 def reaching(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
     """Reach count and reach quality per hand, one ``reach`` event per reach.

@@ -145,12 +145,9 @@ camera's sideways direction (:func:`camera_lateral`): on the tuning renders (64 
 camera 2-58 degrees from vertical, any azimuth) it followed the true sideways component of
 the direction to the camera with correlation -0.95 but 3.7 times too large (MediaPipe
 exaggerates the shoulders' depth difference); residual spread 0.12."""
-CAMERA_LATERAL_SPREAD = 0.12
-"""Residual spread of the camera's sideways component read with :data:`SHOULDER_DEPTH_GAIN`
-around the true one (tuning renders)."""
 CAMERA_LATERAL_DEAD_ZONE = 0.25
-"""Sideways camera components up to this (about two residual spreads,
-:data:`CAMERA_LATERAL_SPREAD`) cannot be told from a camera straight over the midline and
+"""Sideways camera components up to this (about two residual spreads of
+:data:`SHOULDER_DEPTH_GAIN`) cannot be told from a camera straight over the midline and
 count as 0; larger ones are reduced by it."""
 
 

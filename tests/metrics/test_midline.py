@@ -8,12 +8,7 @@ from scipy.optimize import brentq
 
 from motorobs.config import MetricsConfig, SignalConfig
 from motorobs.metrics import compute_metrics
-from motorobs.metrics.body_midline import (
-    RAISED_ARM_BU,
-    detect_crossings,
-    doubtful_crossings,
-    raised_hand_reach_across_bu,
-)
+from motorobs.metrics.body_midline import detect_crossings
 from motorobs.signals import prepare_signals
 from tests.signals.synthetic import REST_POINTS, min_jerk, out_and_back, synthetic_dataset
 
@@ -248,68 +243,3 @@ def test_camera_moved_to_the_side_midline_counts_only_the_part_filmed_from_above
     # The rate is per minute of the top-view part only (8 s), not of the whole clip.
     assert value(out, "midline_crossings_per_min", "right").value == pytest.approx(2 / (8 / 60),
                                                                                    rel=0.03)
-
-
-class _Parallax:
-    """The parts of BodySignals the raised-hand rule reads: a camera whose sideways
-    parallax (per BU of height, + = the camera towards the infant's left) is ``measured``
-    (less the spread) and ``corrected`` (less the dead zone)."""
-
-    def __init__(self, measured, corrected, raised_hand_bu=0.4, oblique_lateral="picture"):
-        self.measured, self.corrected = np.asarray(measured, float), np.asarray(corrected, float)
-        self.raised_hand_bu, self.oblique_lateral = raised_hand_bu, oblique_lateral
-        self.n_frames = len(self.measured)
-
-    def parallax_per_bu(self, dead_zone=0.25):
-        return self.corrected if dead_zone == 0.25 else self.measured
-
-
-def test_a_raised_hand_reaches_across_only_on_the_cameras_side():
-    """Raised to arm's length (1.5 BU) over the midline, the hand on the camera's side looks
-    1.5 t - 0.4 c across; the other hand looks away from the midline (0)."""
-    signals = _Parallax([0.0, 0.5, -0.5, 0.1], [0.0, 0.25, -0.25, 0.0])
-    left = raised_hand_reach_across_bu(signals, "left")
-    right = raised_hand_reach_across_bu(signals, "right")
-    np.testing.assert_allclose(left, [0, RAISED_ARM_BU * 0.5 - 0.4 * 0.25, 0,
-                                      RAISED_ARM_BU * 0.1])
-    np.testing.assert_allclose(right, [0, 0, RAISED_ARM_BU * 0.5 - 0.4 * 0.25, 0])
-
-
-def test_with_offsets_measured_in_3d_no_hand_reaches_across():
-    signals = _Parallax([2.0, -2.0], [2.0, -2.0], oblique_lateral="depth")
-    for side in ("left", "right"):
-        assert not raised_hand_reach_across_bu(signals, side).any()
-
-
-def _out_and_back(depth_bu: float, n: int = 60) -> np.ndarray:
-    """Own-side offset (BU): 0.5 for 15 frames, -depth for 30, then 0.5 again."""
-    own = np.full(n, 0.5)
-    own[15:45] = -depth_bu
-    return own
-
-
-@pytest.mark.parametrize(("depth", "reach_across", "doubtful"),
-                         [(0.6, 0.0, False), (0.6, 0.3, False), (0.6, 0.55, True),
-                          (0.3, 0.3, True), (0.3, 0.1, False)])
-def test_a_crossing_is_doubtful_when_no_deeper_than_a_raised_hand_can_look(depth, reach_across,
-                                                                           doubtful):
-    """A crossing to ``depth`` BU counts as certain only if it still goes beyond the 0.1 BU
-    margin with the offset moved back by what a raised hand can show (``reach_across``)."""
-    own = _out_and_back(depth)
-    found = detect_crossings(own, 1 / FPS, 0.1, 0.2)
-    assert len(found) == 1
-    shift = np.full(len(own), reach_across)
-    assert bool(doubtful_crossings(own, found, shift, 1 / FPS, 0.1, 0.2)) is doubtful
-
-
-def test_a_doubtful_crossing_needs_the_raised_hand_only_while_it_lasts():
-    """The shift counts in the crossing's own frames: a camera moved to the side after it
-    leaves it certain."""
-    own = _out_and_back(0.3)
-    found = detect_crossings(own, 1 / FPS, 0.1, 0.2)
-    later = np.zeros(len(own))
-    later[50:] = 1.0
-    assert doubtful_crossings(own, found, later, 1 / FPS, 0.1, 0.2) == []
-    during = np.zeros(len(own))
-    during[10:50] = 1.0
-    assert doubtful_crossings(own, found, during, 1 / FPS, 0.1, 0.2) == found
