@@ -49,7 +49,6 @@ from motorobs.signals.posture import (
 )
 from motorobs.signals.sides import MAX_SWAP_S, undo_side_swaps
 from motorobs.signals.view import (
-    CAMERA_LATERAL_DEAD_ZONE,
     FACING_TILT_COS,
     NEAR_SIDE_LANDMARKS,
     ViewSegment,
@@ -306,43 +305,41 @@ class BodySignals:
                 lateral[oblique] *= self.body_unit_px / float(np.median(seen))
         return lateral + self.parallax_shift_bu
 
-    def camera_lateral_per_frame(self, dead_zone: float = CAMERA_LATERAL_DEAD_ZONE
-                                 ) -> np.ndarray:
+    @property
+    def camera_lateral_per_frame(self) -> np.ndarray:
         """(T,) sideways component of the direction to the camera in each frame's view
         segment (:func:`motorobs.signals.view.camera_lateral`: + = towards the infant's
-        left, from the shoulders' depth, ``dead_zone`` taken off its size); 0 outside
-        segments."""
+        left, from the shoulders' depth); 0 outside segments."""
         lateral = np.zeros(self.n_frames)
         left = self.depth_px[:, self.index("left_shoulder")]
         right = self.depth_px[:, self.index("right_shoulder")]
         for segment in self.view_segments:
             frames = segment.frames()
-            lateral[frames] = camera_lateral(left[frames], right[frames], self.body_unit_px,
-                                             dead_zone)
+            lateral[frames] = camera_lateral(left[frames], right[frames], self.body_unit_px)
         return lateral
 
-    def parallax_per_bu(self, dead_zone: float = CAMERA_LATERAL_DEAD_ZONE) -> np.ndarray:
+    @property
+    def parallax_per_bu(self) -> np.ndarray:
         """(T,) how far (BU) a point raised 1 BU off the chest shows displaced across the
         picture's midline by parallax, + = towards the infant's right (away from a camera on
         its left).
 
         Seen from a camera beside the body midline, a point at height ``h`` over the chest
         shows ``h tan(tilt)`` away from the camera's side, where ``tan(tilt)`` is the
-        camera's sideways component (:meth:`camera_lateral_per_frame`, with ``dead_zone``:
-        the default for a correction, 0 for the direction as measured) over the trunk-plane
+        camera's sideways component (:attr:`camera_lateral_per_frame`) over the trunk-plane
         tilt cosine (:attr:`tilt_cos_per_frame`). Frames viewed from above (top view) only;
         0 elsewhere, and 0 without depth (no sideways component measured).
         """
         tilt = self.tilt_cos_per_frame
         usable = self.in_view("top") & np.isfinite(tilt) & (tilt > 0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(usable, self.camera_lateral_per_frame(dead_zone) / tilt, 0.0)
+            return np.where(usable, self.camera_lateral_per_frame / tilt, 0.0)
 
     @property
     def parallax_shift_bu(self) -> np.ndarray:
         """(T,) what :meth:`lateral_offset_bu` adds to a hand's picture offset for the
         parallax of a hand raised :attr:`raised_hand_bu` off the chest (BU):
-        :meth:`parallax_per_bu` times that height.
+        :attr:`parallax_per_bu` times that height.
 
         Most hands near the midline are raised (reaching over the chest), so the offset is
         moved back towards the camera's side by that much for the assumed height: a hand
@@ -352,7 +349,7 @@ class BodySignals:
         """
         if self.raised_hand_bu <= 0:
             return np.zeros(self.n_frames)
-        return self.parallax_per_bu() * self.raised_hand_bu
+        return self.parallax_per_bu * self.raised_hand_bu
 
     def _offset_along_shoulders_3d(self, name: str, oblique: np.ndarray) -> np.ndarray:
         """(T,) offset (pixels) of ``name`` from mid-shoulder along the 3-D shoulder line

@@ -152,7 +152,7 @@ count as 0; larger ones are reduced by it."""
 
 
 def camera_lateral(left_shoulder_depth: np.ndarray, right_shoulder_depth: np.ndarray,
-                   body_unit_px: float, dead_zone: float = CAMERA_LATERAL_DEAD_ZONE) -> float:
+                   body_unit_px: float) -> float:
     """Sideways component of the unit vector from the body to the camera, read from the
     shoulders' depth: + = the camera towards the infant's left, -1..1.
 
@@ -162,16 +162,13 @@ def camera_lateral(left_shoulder_depth: np.ndarray, right_shoulder_depth: np.nda
         (T,) the shoulders' depth in pixels (smaller = nearer the camera; NaN where unseen).
     body_unit_px
         The body unit (shoulder width) in pixels.
-    dead_zone
-        Taken off the size (0 inside it): :data:`CAMERA_LATERAL_DEAD_ZONE` for a direction
-        to correct by, 0 for the direction as measured.
 
     Returns
     -------
     float
         ``-median(left - right) / body_unit_px / SHOULDER_DEPTH_GAIN``, within -1..1, with
-        ``dead_zone`` taken off its size; 0 without depth (every point in the picture's
-        plane) or when no frame measured it.
+        :data:`CAMERA_LATERAL_DEAD_ZONE` taken off its size (0 inside it); 0 without depth
+        (every point in the picture's plane) or when no frame measured it.
     """
     difference = np.asarray(left_shoulder_depth, float) - np.asarray(right_shoulder_depth, float)
     difference = difference[np.isfinite(difference)]
@@ -179,7 +176,7 @@ def camera_lateral(left_shoulder_depth: np.ndarray, right_shoulder_depth: np.nda
         return 0.0
     lateral = float(np.clip(-np.median(difference) / body_unit_px / SHOULDER_DEPTH_GAIN,
                             -1.0, 1.0))
-    return float(np.sign(lateral) * max(0.0, abs(lateral) - dead_zone))
+    return float(np.sign(lateral) * max(0.0, abs(lateral) - CAMERA_LATERAL_DEAD_ZONE))
 
 
 def flattest_tilt_cos(tilt_cos: np.ndarray, *, as_facing: bool = True) -> float:
