@@ -9,7 +9,7 @@ plus a reach up to a toy and negative controls. See docs/validation-sets.md.
 
 usage (from tools/render/, in an environment set up as in README.md):
     python make_views.py --set SET [--out DIR] [--only NAME[,NAME]] [--frames N]
-    (SET: tuning, tuning2, heldout, heldout2 .. heldout10)
+    (SET: tuning, tuning2, heldout, heldout2 .. heldout12)
     python make_views.py --set heldout --list     # the clip table, without rendering
 (--list also shows the distance and the counted truths of clips already rendered in DIR)
 DIR defaults to /work/renders/<set>. NAME: a full clip name or its seed prefix (t1000, h2000).
@@ -35,7 +35,8 @@ SETS = {"tuning": ("t", range(1000, 1048)), "heldout": ("h", range(2000, 2064)),
         "heldout3": ("h", range(5000, 5064)), "heldout4": ("h", range(6000, 6064)),
         "heldout5": ("h", range(7000, 7064)), "heldout6": ("h", range(8000, 8064)),
         "heldout7": ("h", range(9000, 9064)), "heldout8": ("h", range(10000, 10064)),
-        "heldout9": ("h", range(11000, 11064)), "heldout10": ("h", range(12000, 12064))}
+        "heldout9": ("h", range(11000, 11064)), "heldout10": ("h", range(12000, 12064)),
+        "heldout11": ("h", range(13000, 13064)), "heldout12": ("h", range(14000, 14064))}
 TYPES = ("supine_midline", "supine_reach_up", "prone_lift", "sitting", "grasp", "control")
 BANDS = (("top", 0.0, 30.0), ("oblique", 30.0, 60.0), ("low", 60.0, 90.0))
 POSTURE = {
