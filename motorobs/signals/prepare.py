@@ -319,37 +319,26 @@ class BodySignals:
         return lateral
 
     @property
-    def parallax_per_bu(self) -> np.ndarray:
-        """(T,) how far (BU) a point raised 1 BU off the chest shows displaced across the
-        picture's midline by parallax, + = towards the infant's right (away from a camera on
-        its left).
+    def parallax_shift_bu(self) -> np.ndarray:
+        """(T,) what :meth:`lateral_offset_bu` adds to a hand's picture offset for the
+        parallax of a hand raised :attr:`raised_hand_bu` off the chest (BU).
 
         Seen from a camera beside the body midline, a point at height ``h`` over the chest
         shows ``h tan(tilt)`` away from the camera's side, where ``tan(tilt)`` is the
         camera's sideways component (:attr:`camera_lateral_per_frame`) over the trunk-plane
-        tilt cosine (:attr:`tilt_cos_per_frame`). Frames viewed from above (top view) only;
-        0 elsewhere, and 0 without depth (no sideways component measured).
-        """
-        tilt = self.tilt_cos_per_frame
-        usable = self.in_view("top") & np.isfinite(tilt) & (tilt > 0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(usable, self.camera_lateral_per_frame / tilt, 0.0)
-
-    @property
-    def parallax_shift_bu(self) -> np.ndarray:
-        """(T,) what :meth:`lateral_offset_bu` adds to a hand's picture offset for the
-        parallax of a hand raised :attr:`raised_hand_bu` off the chest (BU):
-        :attr:`parallax_per_bu` times that height.
-
-        Most hands near the midline are raised (reaching over the chest), so the offset is
-        moved back towards the camera's side by that much for the assumed height: a hand
-        raised over the shoulder nearer the camera no longer shows across the midline, one
-        raised across from the far side does. Frames viewed from above (top view) only; 0
-        elsewhere.
+        tilt cosine (:attr:`tilt_cos_per_frame`). Most hands near the midline are raised
+        (reaching over the chest), so the offset is moved back towards the camera's side by
+        that much for the assumed height: a hand raised over the shoulder nearer the camera
+        no longer shows across the midline, one raised across from the far side does. Frames
+        viewed from above (top view) only; 0 elsewhere.
         """
         if self.raised_hand_bu <= 0:
             return np.zeros(self.n_frames)
-        return self.parallax_per_bu * self.raised_hand_bu
+        tilt = self.tilt_cos_per_frame
+        usable = self.in_view("top") & np.isfinite(tilt) & (tilt > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(usable, self.camera_lateral_per_frame / tilt * self.raised_hand_bu,
+                            0.0)
 
     def _offset_along_shoulders_3d(self, name: str, oblique: np.ndarray) -> np.ndarray:
         """(T,) offset (pixels) of ``name`` from mid-shoulder along the 3-D shoulder line
