@@ -357,8 +357,23 @@ class HandOpeningSettings:
     the hand is open."""
     closed_aperture: float = 1.1
     """Hand aperture (palm lengths) at or below which the hand is closed."""
+    partial_aperture: float = 1.3
+    """A hand that closes from open to this aperture (palm lengths) or below for at least
+    ``grasp_min_duration_s``, but not to ``closed_aperture``, closed only partly. Filmed
+    obliquely or low, the hand model often reads a true fist at 1.1-1.3 (true 0.74): a
+    partial closing may be a grasp it does not show, so with one the hand's grasp count is
+    ``insufficient_data`` (with the reason) rather than a count that may be short
+    (docs/metrics.md). Set it to ``closed_aperture`` to count full closings only, as
+    before 2026-12-03."""
     grasp_min_duration_s: float = 0.3
     """Shortest closing (s) from closed to reopening that counts as a grasp."""
+
+    def __post_init__(self) -> None:
+        if not self.closed_aperture <= self.partial_aperture < self.open_aperture:
+            raise ValueError(
+                "the hand-opening levels must keep closed_aperture <= partial_aperture < "
+                f"open_aperture; got {self.closed_aperture!r}, {self.partial_aperture!r} and "
+                f"{self.open_aperture!r} palm lengths.")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ changes the aperture less than in the image plane alone. Dimensionless ("palm le
 about 1.7-2 for an open, flat hand, under about 1 for a fist (see docs/metrics.md). Frames in
 which the palm is shorter than ``MetricsConfig.hand_opening.min_palm_px`` pixels do not
 count: the fingers
-are too small in the picture to be read.
+are too small in the picture to be read. A hand that closes only partly (to
+``partial_aperture``, not to ``closed_aperture``) gives no grasp count: from the side or low
+the hand model often reads a fist half open, so the count could be short
+(``insufficient_data`` with the reason; the aperture values stay).
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ OUTPUTS = {
         "Grasps per minute of time in which the hand model saw the hand's fingers.",
     ),
 }
+COUNT_OUTPUTS = ("grasp_count", "grasps_per_min")
+"""The outputs that count grasps (declined after a partial closing, :func:`partial_closings`)."""
 LANDMARKS = tuple(f"{side}_hand_{point}" for side in SIDES for point in HAND_POINTS)
 HAND_MODEL_HINT = (
     "; the hand model finds hands only when the fingers are clearly visible (not covered, "
@@ -128,6 +133,22 @@ def detect_grasps(
     return grasps
 
 
+def partial_closings(
+    aperture: np.ndarray, dt_s: float, open_level: float, closed_level: float,
+    partial_level: float, min_duration_s: float,
+) -> list[Grasp]:
+    """Closings of a (T,) aperture signal to ``partial_level`` or below that never reach
+    ``closed_level``.
+
+    Found as grasps are (:func:`detect_grasps`, with ``partial_level`` as the closed
+    level); those whose lowest aperture stays above ``closed_level`` are partial. A hand
+    model that reads a fist half open (filmed obliquely or low) gives these instead of
+    grasps; so does a hand that truly closes only halfway. The picture cannot tell which.
+    """
+    deeper = detect_grasps(aperture, dt_s, open_level, partial_level, min_duration_s)
+    return [g for g in deeper if g.min_aperture > closed_level]
+
+
 def aperture_series(signals: BodySignals, side: str) -> np.ndarray:
     """(T,) aperture of the ``side`` hand from the hand model's 3-D landmarks (NaN if unseen)."""
     point = {p: signals.point3d_px(f"{side}_hand_{p}") for p in HAND_POINTS}
@@ -141,6 +162,22 @@ def palm_length_px(signals: BodySignals, side: str) -> np.ndarray:
     wrist = signals.point3d_px(f"{side}_hand_wrist")
     knuckle = signals.point3d_px(f"{side}_hand_middle_finger_mcp")
     return np.linalg.norm(knuckle - wrist, axis=1)
+
+
+def _without_count(values: list[MetricValue], partial: list[Grasp], side: str,
+                   closed_level: float) -> list[MetricValue]:
+    """``values`` with the grasp count and rate ``insufficient_data``: the hand closed only
+    partly (``partial``), so grasps the hand model did not show closing may be missing."""
+    lowest = min(g.min_aperture for g in partial)
+    times = "once" if len(partial) == 1 else f"{len(partial)} times"
+    reason = (
+        f"the {side} hand closed only partly {times} (to {lowest:.2f} palm lengths at the "
+        f"least; a grasp closes to {closed_level:g} or below): filmed from the side or "
+        "low, the hand model often reads a closed fist half open, so grasps cannot be "
+        "counted from this view (film the hands from above to count them)"
+    )
+    return [dataclasses.replace(v, value=None, status="insufficient_data", reason=reason)
+            if v.name in COUNT_OUTPUTS and v.status == "ok" else v for v in values]
 
 
 def _with_hint(values: list[MetricValue]) -> list[MetricValue]:
@@ -170,6 +207,9 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
         aperture = np.where(usable, aperture, np.nan)
         found = detect_grasps(aperture, signals.dt_s, settings.open_aperture,
                               settings.closed_aperture, settings.grasp_min_duration_s)
+        partial = partial_closings(aperture, signals.dt_s, settings.open_aperture,
+                                   settings.closed_aperture, settings.partial_aperture,
+                                   settings.grasp_min_duration_s)
         minutes = usable.sum() * signals.dt_s / 60.0
 
         def compute() -> dict[str, float]:
@@ -184,8 +224,10 @@ def hand_opening(signals: BodySignals, config: MetricsConfig) -> MetricOutput:
                   f"{settings.min_palm_px:g} px)",
             where="time the infant was tracked", side=side,
         ))
+        if partial:
+            values = _without_count(values, partial, side, settings.closed_aperture)
         out = MetricOutput(values=values)
-        if values[0].status == "ok":
+        if next(v for v in values if v.name == "grasp_count").status == "ok":
             t = signals.time_s
             out.events += [
                 Event("grasp", side, float(t[g.closed]),

@@ -174,3 +174,80 @@ def test_a_hand_too_small_in_the_picture_is_not_read():
     assert not [e for e in out.events if e.type == "grasp"]
     assert value(compute_metrics(signals, large_enough, ["hand_opening"]),
                  "grasp_count").value == 2
+
+
+def level_for(aperture):
+    """The closure level (0 open .. 1 fist) at which the constructed hand has ``aperture``."""
+    return brentq(lambda x: aperture_at(x) - aperture, 0.0, 1.0)
+
+
+def test_partial_closings_are_the_closings_that_stop_short_of_closed():
+    from motorobs.metrics.fine_motor import partial_closings
+
+    dt = 0.1
+    a = np.array([1.6, 1.6, 1.2, 1.2, 1.25, 1.2, 1.5,    # partial 2..5, lowest 1.2
+                  1.0, 1.0, 1.0, 1.6,                   # a grasp (never open before: no)
+                  1.2, 1.2, 1.6,                        # 0.2 s partial: too short
+                  1.35, 1.35, 1.35, 1.35, 1.6,          # above the partial level: none
+                  1.0, 1.0, 1.0, 1.0, 1.6])             # a full grasp: not partial
+    partial = partial_closings(a, dt, open_level=1.4, closed_level=1.1, partial_level=1.3,
+                               min_duration_s=0.3)
+    assert [(g.closed, g.released, g.min_aperture) for g in partial] == [(2, 6, 1.2)]
+    assert len(detect_grasps(a, dt, 1.4, 1.1, 0.3)) == 2
+    # With the partial level at the closed level nothing is partial.
+    assert partial_closings(a, dt, 1.4, 1.1, 1.1, 0.3) == []
+
+
+@pytest.mark.parametrize(("rotation_deg", "mirror"), [(0, False), (120, True)])
+def test_a_hand_closing_only_partly_gives_no_grasp_count(rotation_deg, mirror):
+    # The constructed hand closes twice to exactly 1.2 palm lengths: between the closed
+    # (1.1) and partial (1.3) levels, as the hand model reads fists filmed obliquely.
+    settings = CONFIG.hand_opening
+    half = level_for(1.2)
+    script = [(2.0, 0.3, half), (3.5, 0.3, 0.0), (5.5, 0.3, half), (7.0, 0.3, 0.0)]
+    out = run(level=closure(script), rotation_deg=rotation_deg, mirror=mirror)
+    side = "right" if mirror else "left"
+    for name in ("grasp_count", "grasps_per_min"):
+        v = value(out, name, side)
+        assert v.status == "insufficient_data" and v.value is None
+        assert v.coverage == 1.0
+        assert "closed only partly 2 times" in v.reason
+        assert "to 1.20 palm lengths" in v.reason
+    # The aperture is still what the hand model saw.
+    assert value(out, "hand_aperture_median", side).value == pytest.approx(OPEN_APERTURE,
+                                                                          abs=1e-6)
+    assert value(out, "hand_aperture_range", side).value == pytest.approx(
+        OPEN_APERTURE - 1.2, abs=0.02)
+    assert not [e for e in out.events if e.type == "grasp"]
+    # Counting full closings only (partial level = closed level), it is 0 grasps.
+    full_only = CONFIG.with_section("hand_opening",
+                                    partial_aperture=settings.closed_aperture)
+    ds = synthetic_dataset(n_frames=N, fps=FPS, trajectories=hand(closure(script)),
+                           rotation_deg=rotation_deg, mirror=mirror)
+    counted = compute_metrics(prepare_signals(ds, SignalConfig()), full_only,
+                              ["hand_opening"])
+    assert value(counted, "grasp_count", side).value == 0
+
+
+def test_a_shallow_closing_above_the_partial_level_counts_as_no_grasp():
+    script = [(2.0, 0.3, level_for(1.36)), (3.5, 0.3, 0.0)]
+    out = run(level=closure(script))
+    assert value(out, "grasp_count").status == "ok"
+    assert value(out, "grasp_count").value == 0
+
+
+def test_a_grasp_and_a_partial_closing_give_no_count():
+    script = [(2.0, 0.3, 1.0), (3.5, 0.3, 0.0), (5.5, 0.3, level_for(1.2)), (7.0, 0.3, 0.0)]
+    out = run(level=closure(script))
+    v = value(out, "grasp_count")
+    assert v.status == "insufficient_data" and "closed only partly once" in v.reason
+    assert not [e for e in out.events if e.type == "grasp"]
+
+
+def test_hand_opening_levels_out_of_order_are_refused():
+    from motorobs.config import AnalysisConfig, ConfigError
+
+    with pytest.raises(ValueError, match="closed_aperture <= partial_aperture < open_aperture"):
+        CONFIG.with_section("hand_opening", partial_aperture=1.5)
+    with pytest.raises(ConfigError, match="partial_aperture"):
+        AnalysisConfig.from_dict({"metrics": {"hand_opening": {"partial_aperture": 1.0}}})
